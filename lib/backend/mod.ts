@@ -1,0 +1,3 @@
+/** Backend selection and training kernels. @module */
+export * from "./init_backend.ts";
+export * from "./training_kernels.ts";

@@ -1,0 +1,2 @@
+/** Seeded randomness. @module */
+export * from "./rng.ts";
