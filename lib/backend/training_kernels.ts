@@ -1,9 +1,253 @@
 /**
- * Training kernels the wasm (and cpu) backends lack or run slowly. PLACEHOLDER: the backend work
- * fills this in (Conv2DBackpropFilter/Input, depthwise backprops, UnsortedSegmentSum, cpu fallback).
+ * Training kernels the wasm and cpu backends lack or run slowly, built from their own fast ops.
+ *
+ * - `Conv2DBackpropInput`: the input gradient as s×s stride-1 forward convolutions (wasm's own is a
+ *   scalar loop; this runs at forward-conv speed on XNNPACK).
+ * - `Conv2DBackpropFilter`: one dilated convolution with the batch as the channel axis (missing on
+ *   wasm; cpu's own is a very slow loop).
+ * - `DepthwiseConv2dNativeBackpropInput` / `…Filter`: depthwise convolutions / per-tap products.
+ * - `UnsortedSegmentSum` (the gradient of tf.gather): one pass over the data.
+ * - wasm only: every other kernel the cpu backend has and wasm lacks runs on cpu (copying inputs
+ *   and outputs), so e.g. `tf.einsum` works on wasm.
+ *
+ * Attributes the fast versions do not cover (NCHW, dilations > 1) go to the stock kernel (cpu) or
+ * to the cpu fallback (wasm).
  * @module
  */
+import * as tf from "@tensorflow/tfjs";
+import { asTensor } from "./_conv_geometry.ts";
+import {
+  conv2dBackpropInputByConv,
+  depthwiseBackpropInputByConv,
+} from "./_conv_backprop_input.ts";
+import {
+  conv2dBackpropFilterByConv,
+  conv2dBackpropFilterByMatMul,
+  depthwiseBackpropFilterByTaps,
+} from "./_conv_backprop_filter.ts";
+import { unsortedSegmentSumKernel } from "./_unsorted_segment_sum.ts";
+import { cpuFallbackKernel } from "./_cpu_fallback.ts";
 
-/** Registers the toolkit's training kernels for a backend. Idempotent. */
-export function registerTrainingKernels(_backend: "wasm" | "cpu"): void {
+/** The backends {@link registerTrainingKernels} knows. */
+export type TrainingBackend = "wasm" | "cpu";
+
+type KernelArgs = {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs?: tf.NamedAttrMap;
+};
+type KernelFn = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
+
+/** Kernels never worth a fallback (browser drawing). */
+const NO_FALLBACK = new Set(["Draw"]);
+
+/** Stock kernels we replaced, per backend, so {@link unregisterTrainingKernels} can restore them. */
+const stock = new Map<string, tf.KernelConfig | undefined>();
+const registered = new Map<TrainingBackend, string[]>();
+
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: "NHWC" | "NCHW";
+  dilations?: number | [number, number];
+  dimRoundingMode?: "floor" | "round" | "ceil";
+  inputShape?: [number, number, number, number];
+  filterShape?: [number, number, number, number];
+}
+
+function isOne(v: number | [number, number] | undefined): boolean {
+  return v == null || (typeof v === "number" ? v === 1 : v[0] === 1 && v[1] === 1);
+}
+
+function geometry(
+  inShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  a: ConvAttrs,
+  depthwise: boolean,
+) {
+  const info = tf.backend_util.computeConv2DInfo(
+    inShape,
+    filterShape,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+    depthwise,
+  );
+  return {
+    strides: [info.strideHeight, info.strideWidth] as [number, number],
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+  };
+}
+
+/** The kernel functions of the fast versions; `slow` handles attributes they do not cover. */
+function fastKernels(
+  backend: TrainingBackend,
+  slow: (name: string) => KernelFn,
+): Record<string, KernelFn> {
+  const covered = (a: ConvAttrs) =>
+    (a.dataFormat == null || a.dataFormat === "NHWC") && isOne(a.dilations);
+  return {
+    Conv2DBackpropInput: (args) => {
+      const a = args.attrs as unknown as ConvAttrs;
+      if (!covered(a)) return slow("Conv2DBackpropInput")(args);
+      const { dy, filter } = args.inputs;
+      const inputShape = a.inputShape!;
+      const g = geometry(inputShape, filter.shape as [number, number, number, number], a, false);
+      return tf.tidy(() =>
+        conv2dBackpropInputByConv(asTensor(dy), asTensor(filter), inputShape, g)
+      );
+    },
+    Conv2DBackpropFilter: (args) => {
+      const a = args.attrs as unknown as ConvAttrs;
+      if (!covered(a)) return slow("Conv2DBackpropFilter")(args);
+      const { x, dy } = args.inputs;
+      const g = geometry(x.shape as [number, number, number, number], a.filterShape!, a, false);
+      // Measured (bench/backend.ts): the dilated convolution wins everywhere except a 1×1
+      // stride-1 filter on cpu, where the gradient is a single matmul.
+      const oneMatMul = backend === "cpu" && g.filterHeight === 1 && g.filterWidth === 1 &&
+        g.strides[0] === 1 && g.strides[1] === 1;
+      const byConv = oneMatMul ? conv2dBackpropFilterByMatMul : conv2dBackpropFilterByConv;
+      return tf.tidy(() => byConv(asTensor(x), asTensor(dy), g));
+    },
+    DepthwiseConv2dNativeBackpropInput: (args) => {
+      const a = args.attrs as unknown as ConvAttrs;
+      if (!covered(a)) return slow("DepthwiseConv2dNativeBackpropInput")(args);
+      const { dy, filter } = args.inputs;
+      const inputShape = a.inputShape!;
+      const g = geometry(inputShape, filter.shape as [number, number, number, number], a, true);
+      return tf.tidy(() =>
+        depthwiseBackpropInputByConv(asTensor(dy), asTensor(filter), inputShape, g)
+      );
+    },
+    DepthwiseConv2dNativeBackpropFilter: (args) => {
+      const a = args.attrs as unknown as ConvAttrs;
+      if (!covered(a)) return slow("DepthwiseConv2dNativeBackpropFilter")(args);
+      const { x, dy } = args.inputs;
+      const fs = a.filterShape!;
+      const g = geometry(x.shape as [number, number, number, number], fs, a, true);
+      return tf.tidy(() => depthwiseBackpropFilterByTaps(asTensor(x), asTensor(dy), g, fs[3]));
+    },
+    UnsortedSegmentSum: unsortedSegmentSumKernel,
+  };
+}
+
+/** Kernel names each backend gets the fast version of. */
+const FAST: Record<TrainingBackend, string[]> = {
+  wasm: [
+    "Conv2DBackpropInput",
+    "Conv2DBackpropFilter",
+    "DepthwiseConv2dNativeBackpropInput",
+    "DepthwiseConv2dNativeBackpropFilter",
+    "UnsortedSegmentSum",
+  ],
+  cpu: ["Conv2DBackpropFilter"],
+};
+
+function replace(name: string, backendName: TrainingBackend, kernelFunc: KernelFn): void {
+  const key = `${backendName}/${name}`;
+  const current = tf.getKernel(name, backendName);
+  if (!stock.has(key)) stock.set(key, current);
+  if (current) tf.unregisterKernel(name, backendName);
+  tf.registerKernel({ kernelName: name, backendName, kernelFunc: kernelFunc as tf.KernelFunc });
+}
+
+/** Options of {@link registerTrainingKernels}. */
+export interface RegisterTrainingKernelsOptions {
+  /** wasm only: run kernels wasm lacks on the cpu backend. Default true. */
+  cpuFallback?: boolean;
+}
+
+/**
+ * Registers the toolkit's training kernels for a backend (see the module doc). Idempotent; call it
+ * before training (initBackend does). Returns the kernel names it registered.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import "@tensorflow/tfjs-backend-wasm";
+ * import { registerTrainingKernels } from "./training_kernels.ts";
+ * registerTrainingKernels("wasm");
+ * await tf.setBackend("wasm");
+ * const x = tf.ones([1, 8, 8, 3]);
+ * const w = tf.variable(tf.ones([3, 3, 3, 4]));
+ * const g = tf.grad((w: tf.Tensor4D) => tf.conv2d(x as tf.Tensor4D, w, 2, "same").sum())(w);
+ * console.assert(g.shape.join() === "3,3,3,4");
+ * ```
+ */
+export function registerTrainingKernels(
+  backend: TrainingBackend,
+  options: RegisterTrainingKernelsOptions = {},
+): string[] {
+  if (backend !== "wasm" && backend !== "cpu") {
+    throw new Error(`registerTrainingKernels: unknown backend '${backend}'; expected wasm or cpu`);
+  }
+  const already = registered.get(backend);
+  if (already) return [...already];
+  if (!tf.getKernel("Conv2D", backend)) {
+    throw new Error(
+      `registerTrainingKernels: the ${backend} backend's kernels are not loaded` +
+        (backend === "wasm" ? "; import '@tensorflow/tfjs-backend-wasm' first" : ""),
+    );
+  }
+  const names: string[] = [];
+  const slow = (name: string): KernelFn => {
+    const original = stock.get(`${backend}/${name}`);
+    if (original) return original.kernelFunc as KernelFn;
+    if (backend === "wasm") return cpuFallbackKernel(name);
+    throw new Error(`${name}: no stock ${backend} kernel for these attributes`);
+  };
+  const fast = fastKernels(backend, slow);
+  for (const name of FAST[backend]) {
+    replace(name, backend, fast[name]);
+    names.push(name);
+  }
+  if (backend === "wasm" && options.cpuFallback !== false) {
+    const have = new Set(tf.getKernelsForBackend("wasm").map((k) => k.kernelName));
+    for (const k of tf.getKernelsForBackend("cpu")) {
+      if (have.has(k.kernelName) || NO_FALLBACK.has(k.kernelName)) continue;
+      replace(k.kernelName, "wasm", cpuFallbackKernel(k.kernelName));
+      names.push(k.kernelName);
+    }
+  }
+  registered.set(backend, names);
+  return [...names];
+}
+
+/**
+ * Undoes {@link registerTrainingKernels}: restores the stock kernels (and removes the added ones).
+ * For benchmarks and tests that compare against tfjs's own kernels.
+ *
+ * @example
+ * ```ts
+ * import { registerTrainingKernels, unregisterTrainingKernels } from "./training_kernels.ts";
+ * registerTrainingKernels("cpu");
+ * unregisterTrainingKernels("cpu"); // cpu's own Conv2DBackpropFilter again
+ * ```
+ */
+export function unregisterTrainingKernels(backend: TrainingBackend): void {
+  const names = registered.get(backend);
+  if (!names) return;
+  for (const name of names) {
+    const key = `${backend}/${name}`;
+    tf.unregisterKernel(name, backend);
+    const original = stock.get(key);
+    if (original) {
+      tf.registerKernel(original);
+      // wasm kernels bind their wasm functions in setupFunc, run when the backend starts; a stock
+      // kernel unregistered at that moment was never set up.
+      const live = tf.engine().registry[backend];
+      if (live && original.setupFunc) original.setupFunc(live);
+    }
+    stock.delete(key);
+  }
+  registered.delete(backend);
+}
+
+/** Kernel names currently registered by {@link registerTrainingKernels} for a backend. */
+export function trainingKernelNames(backend: TrainingBackend): string[] {
+  return [...(registered.get(backend) ?? [])];
 }

@@ -1,0 +1,11 @@
+/**
+ * Every experiment by name (a literal object: the CLI's --list prints it in this order).
+ * @module
+ */
+import type { Experiment, ExperimentConfig } from "./define_experiment.ts";
+import { distanceEps } from "./distance_eps.ts";
+
+/** The registry. */
+export const registry: Record<string, Experiment<ExperimentConfig>> = {
+  "distance-eps": distanceEps as unknown as Experiment<ExperimentConfig>,
+};

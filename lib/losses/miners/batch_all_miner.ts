@@ -1,0 +1,73 @@
+/**
+ * Batch-all mining: every valid triplet that still has a positive hinge loss.
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+import type { Distance } from "../distances/distance.ts";
+import { squaredEuclidean } from "../distances/squared_euclidean.ts";
+import type { Miner } from "./miner.ts";
+import { IndexBuffer, type Triplets, tripletsFrom } from "./tuples.ts";
+import { checkEmbeddings, checkLabels, checkMargin, distanceData } from "./_labels.ts";
+import { DEFAULT_MAX_TRIPLETS } from "./all_triplets_miner.ts";
+
+/** Options of {@link batchAllMiner}. */
+export interface BatchAllMinerOptions {
+  /** Margin α; a triplet is kept when d_ap − d_an + α > 0. Default 0.2. */
+  margin?: number;
+  /** The distance mined on. Default squaredEuclidean. */
+  distance?: Distance;
+  /** Throw when more triplets than this would be returned. Default 2^24. */
+  maxTriplets?: number;
+}
+
+/**
+ * Batch-all (Hermans et al. 2017, https://arxiv.org/abs/1703.07737): every valid triplet with a
+ * positive hinge loss, d_ap − d_an + α > 0. At total collapse that is every valid triplet (loss α).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { batchAllMiner } from "./batch_all_miner.ts";
+ * const x = tf.tensor2d([[0], [0.1], [5], [5.1]]);
+ * const t = await batchAllMiner().mine(x, [0, 0, 1, 1]);
+ * console.assert(t.anchors.length === 0);
+ * x.dispose();
+ * ```
+ */
+export function batchAllMiner(options: BatchAllMinerOptions = {}): Miner {
+  const margin = checkMargin(options.margin ?? 0.2, "batchAllMiner");
+  const distance = options.distance ?? squaredEuclidean();
+  const max = options.maxTriplets ?? DEFAULT_MAX_TRIPLETS;
+  const sign = distance.smallerIsCloser ? 1 : -1;
+  return {
+    name: "batchAll",
+    async mine(embeddings: tf.Tensor2D, rawLabels: ArrayLike<number>): Promise<Triplets> {
+      const n = checkEmbeddings(embeddings, "batchAllMiner");
+      const labels = checkLabels(rawLabels, n, "batchAllMiner");
+      const raw = await distanceData(distance, embeddings);
+      const a = new IndexBuffer(), p = new IndexBuffer(), ng = new IndexBuffer();
+      for (let i = 0; i < n; i++) {
+        const row = i * n;
+        for (let j = 0; j < n; j++) {
+          if (j === i || labels[j] !== labels[i]) continue;
+          const dap = sign * raw[row + j];
+          for (let k = 0; k < n; k++) {
+            if (labels[k] === labels[i]) continue;
+            if (dap - sign * raw[row + k] + margin > 0) {
+              if (a.length >= max) {
+                throw new Error(
+                  `batchAllMiner: more than maxTriplets=${max} active triplets in a batch of ${n}; ` +
+                    `raise maxTriplets or use semihard/hardest`,
+                );
+              }
+              a.push(i);
+              p.push(j);
+              ng.push(k);
+            }
+          }
+        }
+      }
+      return tripletsFrom(a, p, ng);
+    },
+  };
+}

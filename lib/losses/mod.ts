@@ -1,0 +1,11 @@
+/**
+ * The loss zoo: distances, miners, reducers and losses as separate pieces (pytorch-metric-learning's
+ * separation), exact at the collapse point.
+ * @module
+ */
+export * from "./distances/mod.ts";
+export * from "./miners/mod.ts";
+export * from "./reducers/mod.ts";
+export * from "./embedding_loss.ts";
+export * from "./triplet_loss.ts";
+export * from "./triplet_diagnostics.ts";

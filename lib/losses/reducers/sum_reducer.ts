@@ -1,0 +1,28 @@
+/**
+ * Sum over all elements.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Reducer } from "./reducer.ts";
+import { checkValues } from "./mean_reducer.ts";
+
+/**
+ * The sum of the per-element losses (0 when empty).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { sumReducer } from "./sum_reducer.ts";
+ * const s = sumReducer().reduce(tf.tensor1d([1, 2, 3]));
+ * console.assert((await s.data())[0] === 6);
+ * ```
+ */
+export function sumReducer(): Reducer {
+  return {
+    name: "sum",
+    reduce(values: tf.Tensor1D): tf.Scalar {
+      checkValues(values, "sumReducer");
+      return tf.sum(values) as tf.Scalar;
+    },
+  };
+}

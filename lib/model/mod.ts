@@ -1,0 +1,16 @@
+/**
+ * FaceNet models: the variant table, one builder, the custom layers, Table 2 summaries, the
+ * triplet model and save/load.
+ * @module
+ */
+export * from "./variants.ts";
+export * from "./create_model.ts";
+export * from "./build_context.ts";
+export * from "./inception.ts";
+export * from "./l2_pooling.ts";
+export * from "./local_response_norm.ts";
+export * from "./l2_normalize.ts";
+export * from "./pair_distance.ts";
+export * from "./register_layers.ts";
+export * from "./summarize_model.ts";
+export * from "./render_summary.ts";

@@ -1,0 +1,27 @@
+/**
+ * Registration of the model's custom layers with tfjs serialisation, so saved models load.
+ * Called by `createModel` and `loadModel`; call it yourself before `tf.loadLayersModel`.
+ *
+ * @example
+ * ```ts
+ * import { registerModelLayers } from "./register_layers.ts";
+ * registerModelLayers();
+ * ```
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { L2Pooling2D } from "./l2_pooling.ts";
+import { LocalResponseNorm } from "./local_response_norm.ts";
+import { L2Normalize } from "./l2_normalize.ts";
+import { PairDistance, StackDistances } from "./pair_distance.ts";
+
+let registered = false;
+
+/** Registers L2Pooling2D, LocalResponseNorm, L2Normalize, PairDistance, StackDistances. Idempotent. */
+export function registerModelLayers(): void {
+  if (registered) return;
+  for (const cls of [L2Pooling2D, LocalResponseNorm, L2Normalize, PairDistance, StackDistances]) {
+    tf.serialization.registerClass(cls);
+  }
+  registered = true;
+}

@@ -1,0 +1,125 @@
+/**
+ * Shows figures inline in a Deno-kernel notebook. The first figure of a kernel session carries the
+ * plotly.js library (as `text/html`), later ones only their div; every output also carries
+ * `application/vnd.plotly.v1+json` for frontends with a native Plotly renderer (JupyterLab with
+ * jupyterlab-plotly, VS Code). Outside Jupyter nothing is sent.
+ * @module
+ */
+import { inJupyter } from "../cli/mod.ts";
+import type { Figure } from "./figure.ts";
+import { figureHtml, plotlyLibraryHtml } from "./plotly_html.ts";
+
+let libraryShown = false;
+
+/** Forget that the library was sent (e.g. after clearing outputs); the next figure carries it again. */
+export function resetPlotlyInjection(): void {
+  libraryShown = false;
+}
+
+/** A Jupyter mime bundle for a figure. */
+export type MimeBundle = Record<string, string | object>;
+
+/** Options of {@link figureMimeBundle} and {@link display}. */
+export interface DisplayFigureOptions {
+  /** Include the plotly.js library in the HTML. Default: only the first time in this session. */
+  includeLibrary?: boolean;
+  /** Jupyter display id; displaying again with the same id updates that output in place. */
+  displayId?: string;
+  /** Update the output with `displayId` instead of adding a new one. Default false. */
+  update?: boolean;
+}
+
+/** One-line text form of a figure. */
+export function describeFigure(fig: Figure): string {
+  const title = (fig.layout.title as { text?: string } | undefined)?.text;
+  const kinds = [...new Set(fig.data.map((t) => t.type))].join(", ");
+  return `[figure${title ? ` "${title}"` : ""}: ${fig.data.length} trace(s) (${kinds})]`;
+}
+
+/**
+ * The mime bundle for a figure (text/html, application/vnd.plotly.v1+json, text/plain).
+ *
+ * @example
+ * ```ts
+ * import { figureMimeBundle } from "./display.ts";
+ * const b = await figureMimeBundle({ data: [{ type: "scatter", y: [1] }], layout: {} }, { includeLibrary: false });
+ * console.assert(typeof b["text/html"] === "string" && "application/vnd.plotly.v1+json" in b);
+ * ```
+ */
+export async function figureMimeBundle(
+  fig: Figure,
+  options: DisplayFigureOptions = {},
+): Promise<MimeBundle> {
+  const withLibrary = options.includeLibrary ?? !libraryShown;
+  const html = (withLibrary ? await plotlyLibraryHtml() : "") + figureHtml(fig);
+  if (withLibrary) libraryShown = true;
+  return {
+    "text/html": html,
+    "application/vnd.plotly.v1+json": {
+      data: fig.data,
+      layout: fig.layout,
+      config: fig.config ?? {},
+    },
+    "text/plain": describeFigure(fig),
+  };
+}
+
+/**
+ * Displays figures in the notebook (Deno kernel). Returns the bundles sent; outside Jupyter it
+ * sends nothing and returns [] (so notebook code also runs as a script).
+ *
+ * @example
+ * ```ts
+ * import { display } from "./display.ts";
+ * const sent = await display({ data: [{ type: "scatter", y: [1, 2] }], layout: {} });
+ * console.assert(sent.length === 0); // not in Jupyter here
+ * ```
+ */
+export async function display(
+  figures: Figure | Figure[],
+  options: DisplayFigureOptions = {},
+): Promise<MimeBundle[]> {
+  if (!inJupyter()) return [];
+  const list = Array.isArray(figures) ? figures : [figures];
+  const sent: MimeBundle[] = [];
+  // deno-lint-ignore no-explicit-any
+  const jupyter = (Deno as any).jupyter;
+  for (const fig of list) {
+    const bundle = await figureMimeBundle(fig, options);
+    await jupyter.display(bundle, {
+      raw: true,
+      ...(options.displayId
+        ? { display_id: options.displayId, update: options.update ?? false }
+        : {}),
+    });
+    sent.push(bundle);
+  }
+  return sent;
+}
+
+/**
+ * Displays a text or HTML block (e.g. a summary table) in the notebook; prints it outside Jupyter.
+ *
+ * @example
+ * ```ts
+ * import { displayText } from "./display.ts";
+ * await displayText("collapsed: true", { print: () => {} });
+ * ```
+ */
+export async function displayText(
+  text: string,
+  options: { html?: string; print?: (line: string) => void } = {},
+): Promise<void> {
+  if (!inJupyter()) {
+    (options.print ?? console.log)(text);
+    return;
+  }
+  // deno-lint-ignore no-explicit-any
+  const jupyter = (Deno as any).jupyter;
+  await jupyter.display({
+    "text/plain": text,
+    ...(options.html ? { "text/html": options.html } : {}),
+  }, {
+    raw: true,
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * HTML for Plotly figures: the plotly.js library as an inline `<script>` (from npm:plotly.js-dist,
+ * read once and cached), and a figure as a `<div>` plus a script that draws it as soon as `Plotly`
+ * is defined. Works in JupyterLab, VS Code, classic Notebook (RequireJS is side-stepped), nbconvert's
+ * HTML export and standalone report pages.
+ * @module
+ */
+import type { Figure } from "./figure.ts";
+
+let cached: Promise<string> | undefined;
+
+/**
+ * The plotly.js bundle's source text (npm:plotly.js-dist, as pinned in deno.json).
+ *
+ * @example
+ * ```ts
+ * import { plotlySource } from "./plotly_html.ts";
+ * const src = await plotlySource();
+ * console.assert(src.length > 1_000_000);
+ * ```
+ */
+export function plotlySource(): Promise<string> {
+  cached ??= (async () => {
+    const url = import.meta.resolve("plotly.js-dist");
+    if (!url.startsWith("file:")) {
+      throw new Error(
+        `plotlySource: plotly.js-dist resolved to '${url}', not a local file; run with nodeModulesDir "auto" (deno.json)`,
+      );
+    }
+    return await Deno.readTextFile(new URL(url));
+  })();
+  return cached;
+}
+
+/** Makes text safe inside an inline `<script>` element. */
+function scriptSafe(text: string): string {
+  return text.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+}
+
+/**
+ * A `<script>` element that defines `window.Plotly` unless it already exists. AMD loaders
+ * (classic Notebook's RequireJS) are hidden while it runs so the UMD bundle sets the global.
+ *
+ * @example
+ * ```ts
+ * import { plotlyLibraryHtml } from "./plotly_html.ts";
+ * const html = await plotlyLibraryHtml();
+ * console.assert(html.startsWith("<script") && html.includes("window.Plotly"));
+ * ```
+ */
+export async function plotlyLibraryHtml(): Promise<string> {
+  const src = scriptSafe(await plotlySource());
+  return `<script type="text/javascript">if (!window.Plotly) {(function(){` +
+    `var _define = window.define; window.define = undefined;\ntry {\n${src}\n} finally { window.define = _define; }` +
+    `}).call(window);}</script>`;
+}
+
+let counter = 0;
+
+/** Options of {@link figureHtml}. */
+export interface FigureHtmlOptions {
+  /** The div's id. Default: a fresh unique id. */
+  id?: string;
+}
+
+/** JSON safe to embed in a script element. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(
+    /\u2029/g,
+    "\\u2029",
+  );
+}
+
+/**
+ * A `<div>` and a script drawing `fig` into it once `window.Plotly` exists (it waits up to 60 s,
+ * so the library may arrive in an earlier or later element).
+ *
+ * @example
+ * ```ts
+ * import { figureHtml } from "./plotly_html.ts";
+ * const html = figureHtml({ data: [{ type: "scatter", y: [1, 2] }], layout: {} }, { id: "f1" });
+ * console.assert(html.includes('id="f1"') && html.includes("Plotly.newPlot"));
+ * ```
+ */
+export function figureHtml(fig: Figure, options: FigureHtmlOptions = {}): string {
+  const id = options.id ?? `facenet-fig-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+  const height = typeof fig.layout.height === "number" ? fig.layout.height : 360;
+  const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
+  return `<div id="${id}" class="facenet-figure" style="min-height:${height}px"></div>` +
+    `<script type="text/javascript">(function(){var spec=${
+      jsonForScript({ data: fig.data, layout: fig.layout, config })
+    };var tries=0;function draw(){var el=document.getElementById(${JSON.stringify(id)});` +
+    `if(window.Plotly&&el){window.Plotly.newPlot(el,spec.data,spec.layout,spec.config);}` +
+    `else if(tries++<1200){setTimeout(draw,50);}}draw();})();</script>`;
+}
