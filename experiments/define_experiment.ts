@@ -257,9 +257,18 @@ export interface ExperimentRun<C extends ExperimentConfig = ExperimentConfig>
 }
 
 /** Formats a summary as "key: value" lines. */
-export function formatSummary(summary: Record<string, unknown>): string[] {
+export function formatSummary(summary: Record<string, unknown>, indent = "  "): string[] {
   const width = Math.max(0, ...Object.keys(summary).map((k) => k.length));
-  return Object.entries(summary).map(([k, v]) => `  ${k.padEnd(width)}  ${formatValue(v)}`);
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(summary)) {
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+      lines.push(`${indent}${k}:`);
+      lines.push(...formatSummary(v as Record<string, unknown>, indent + "  "));
+    } else {
+      lines.push(`${indent}${k.padEnd(width)}  ${formatValue(v)}`);
+    }
+  }
+  return lines;
 }
 
 /**

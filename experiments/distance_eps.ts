@@ -147,7 +147,9 @@ export const distanceEps = defineExperiment<Config>({
       for (const initSpread of config.initSpreads) {
         const noise = createRng(config.seed + 1);
         const init = labels.map(() => center.map((c) => c + initSpread * noise.normal()));
-        const raw = tf.variable(tf.tensor2d(init));
+        const initTensor = tf.tensor2d(init);
+        const raw = tf.variable(initTensor);
+        initTensor.dispose();
         const history: Record<string, number>[] = [];
         const lossFn = () =>
           tf.tidy(() => {

@@ -10,7 +10,19 @@ import * as tf from "@tensorflow/tfjs";
  * data and takes its own reference, so disposing the view leaves the input intact.
  */
 export function asTensor<R extends tf.Rank = tf.Rank>(info: tf.TensorInfo): tf.Tensor<R> {
-  return tf.engine().runKernel("Reshape", { x: info }, { shape: info.shape }) as tf.Tensor<R>;
+  const inputs = { x: info } as unknown as tf.NamedTensorMap;
+  return tf.engine().runKernel("Reshape", inputs, { shape: info.shape }) as tf.Tensor<R>;
+}
+
+/** A kernel's named input, or an error naming the kernel and the missing input. */
+export function inputOf(
+  inputs: tf.NamedTensorInfoMap,
+  name: string,
+  kernelName: string,
+): tf.TensorInfo {
+  const info = inputs[name];
+  if (info == null) throw new Error(`${kernelName}: missing input '${name}'`);
+  return info;
 }
 
 /**

@@ -30,9 +30,7 @@ export function cpuFallbackKernel(kernelName: string): (
         if (info == null) continue;
         if (info.dtype === "complex64") {
           throw new Error(
-            `cpu fallback: kernel '${kernelName}' input '${name}' is complex64, which ${
-              tf.getBackend()
-            } cannot hold`,
+            `cpu fallback: kernel '${kernelName}' input '${name}' is complex64, which ${tf.getBackend()} cannot hold`,
           );
         }
         const dataId = cpu.write(backend.readSync(info.dataId), info.shape, info.dtype);

@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { inputOf } from "./_conv_geometry.ts";
 
 /** Kernel function for UnsortedSegmentSum. */
 export function unsortedSegmentSumKernel(
@@ -14,7 +15,8 @@ export function unsortedSegmentSumKernel(
     attrs?: tf.NamedAttrMap;
   },
 ): tf.TensorInfo {
-  const { x, segmentIds } = inputs;
+  const x = inputOf(inputs, "x", "UnsortedSegmentSum");
+  const segmentIds = inputOf(inputs, "segmentIds", "UnsortedSegmentSum");
   const numSegments = Number((attrs as { numSegments: number }).numSegments);
   const idRank = segmentIds.shape.length;
   const prefix = x.shape.slice(0, idRank);

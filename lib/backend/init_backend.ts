@@ -1,22 +1,39 @@
 /**
  * Backend selection: the fastest TensorFlow.js backend this machine has.
  *
- * "auto" tries, in order: tfjs-node-gpu, tfjs-node (each by dynamic import, used when the user has
- * installed it), wasm (XNNPACK, with the toolkit's training kernels registered), cpu. "webgpu" only
- * on request. The result says which backend was chosen and why each better one was not.
+ * "auto" tries, in order: tfjs-node-gpu, tfjs-node (each used when the user has installed it in a
+ * `node_modules/` beside the project or the working directory; never downloaded on the fly), wasm
+ * (XNNPACK, with the toolkit's training kernels registered), cpu (with the fast filter gradient).
+ * "webgpu" only on request. The result says which backend was chosen and why each better one was
+ * not.
  *
- * @example
- * ```ts
- * import { initBackend } from "./init_backend.ts";
- * const choice = await initBackend("cpu");
- * console.assert(choice.name === "cpu");
- * ```
+ * Threads: tfjs-backend-wasm 4.22 turns its multi-threaded build off under Node-compatible runtimes
+ * (Deno included), and forcing it on fails in Deno (its pthread workers are Blob URLs, which
+ * `node:worker_threads` rejects), so wasm runs one thread; `wasmThreads` only matters where the
+ * threaded build loads (browsers).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { createRequire } from "node:module";
 
 /** A backend a user may ask for. */
-export type BackendPreference = "auto" | "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu" | "webgpu";
+export type BackendPreference =
+  | "auto"
+  | "tensorflow-gpu"
+  | "tensorflow"
+  | "wasm"
+  | "cpu"
+  | "webgpu";
+
+/** Every accepted preference, for CLI help and validation. */
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = [
+  "auto",
+  "tensorflow-gpu",
+  "tensorflow",
+  "wasm",
+  "cpu",
+  "webgpu",
+];
 
 /** What {@link initBackend} chose, and why each better candidate was skipped. */
 export interface BackendChoice {
@@ -32,23 +49,59 @@ export interface BackendChoice {
 
 /** Options of {@link initBackend}. */
 export interface InitBackendOptions {
-  /** Number of wasm threads, if the wasm build supports them. Default: tfjs's choice. */
+  /** Number of wasm threads where the threaded wasm build loads (not in Deno). Default: tfjs's. */
   wasmThreads?: number;
 }
 
+type Candidate = Exclude<BackendPreference, "auto">;
 type Loader = (opts: InitBackendOptions) => Promise<string>;
 
-const LOADERS: Record<Exclude<BackendPreference, "auto">, Loader> = {
-  "tensorflow-gpu": async () => {
-    await import(String("npm:@tensorflow/tfjs-node-gpu"));
-    return "tensorflow";
+/** Thrown by a loader when its package is absent: reported as "not installed". */
+class NotInstalled extends Error {}
+
+/** Folders whose `node_modules/` may hold a user-installed package: the project, then the cwd. */
+function searchRoots(): string[] {
+  const roots = [new URL("../../", import.meta.url).pathname];
+  try {
+    let dir = Deno.cwd();
+    for (;;) {
+      roots.push(dir.endsWith("/") ? dir : `${dir}/`);
+      const up = dir.replace(/\/[^/]*\/?$/, "");
+      if (!up || up === dir) break;
+      dir = up;
+    }
+  } catch {
+    // no read permission for the cwd: the project root alone
+  }
+  return [...new Set(roots)];
+}
+
+/** Loads an npm package installed beside the project (CommonJS, as tfjs-node is). */
+function requireInstalled(pkg: string): unknown {
+  for (const root of searchRoots()) {
+    let found = false;
+    try {
+      found = Deno.statSync(`${root}node_modules/${pkg}/package.json`).isFile;
+    } catch {
+      continue;
+    }
+    if (found) return createRequire(`${root}package.json`)(pkg);
+  }
+  throw new NotInstalled(pkg);
+}
+
+const LOADERS: Record<Candidate, Loader> = {
+  "tensorflow-gpu": () => {
+    requireInstalled("@tensorflow/tfjs-node-gpu");
+    return Promise.resolve("tensorflow");
   },
-  "tensorflow": async () => {
-    await import(String("npm:@tensorflow/tfjs-node"));
-    return "tensorflow";
+  "tensorflow": () => {
+    requireInstalled("@tensorflow/tfjs-node");
+    return Promise.resolve("tensorflow");
   },
-  "wasm": async () => {
-    await import("@tensorflow/tfjs-backend-wasm");
+  "wasm": async (opts) => {
+    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    if (opts.wasmThreads != null) wasm.setThreadsCount(opts.wasmThreads);
     const { registerTrainingKernels } = await import("./training_kernels.ts");
     registerTrainingKernels("wasm");
     return "wasm";
@@ -59,24 +112,42 @@ const LOADERS: Record<Exclude<BackendPreference, "auto">, Loader> = {
     return "cpu";
   },
   "webgpu": async () => {
-    await import(String("npm:@tensorflow/tfjs-backend-webgpu@4.22.0"));
+    try {
+      await import(String("npm:@tensorflow/tfjs-backend-webgpu@4.22.0"));
+    } catch (e) {
+      const msg = e instanceof Error ? e.message.split("\n")[0] : String(e);
+      throw new Error(`cannot load @tensorflow/tfjs-backend-webgpu@4.22.0 (${msg})`);
+    }
     return "webgpu";
   },
 };
 
-const AUTO_ORDER: Exclude<BackendPreference, "auto">[] = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"];
+const AUTO_ORDER: Candidate[] = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"];
 
-/** Selects and initialises a backend. Idempotent for the same preference. */
+/**
+ * Selects and initialises a backend, registering the toolkit's training kernels for wasm and cpu.
+ * "auto" takes the first of tensorflow-gpu, tensorflow, wasm, cpu that starts; a named preference
+ * takes that backend or throws. Entry points print `choice.summary` once.
+ *
+ * @example
+ * ```ts
+ * import { initBackend } from "./init_backend.ts";
+ * const choice = await initBackend("auto");
+ * console.log(choice.summary); // e.g. "backend: wasm (tensorflow-gpu: not installed; tensorflow: not installed)"
+ * ```
+ */
 export async function initBackend(
   preference: BackendPreference = "auto",
   options: InitBackendOptions = {},
 ): Promise<BackendChoice> {
-  if (preference !== "auto" && !(preference in LOADERS)) {
+  if (!(BACKEND_PREFERENCES as readonly string[]).includes(preference)) {
     throw new Error(
-      `initBackend: unknown backend '${preference}'; expected one of auto, ${Object.keys(LOADERS).join(", ")}`,
+      `initBackend: unknown backend '${preference}'; expected one of ${
+        BACKEND_PREFERENCES.join(", ")
+      }`,
     );
   }
-  const order = preference === "auto" ? AUTO_ORDER : [preference];
+  const order = preference === "auto" ? AUTO_ORDER : [preference as Candidate];
   const rejected: BackendChoice["rejected"] = [];
   for (const candidate of order) {
     try {
@@ -92,10 +163,9 @@ export async function initBackend(
         summary: `backend: ${tf.getBackend()}${why ? ` (${why})` : ""}`,
       };
     } catch (e) {
-      const msg = e instanceof Error ? e.message.split("\n")[0] : String(e);
-      const reason = /Cannot find|not found|Could not find|ERR_MODULE_NOT_FOUND|Unable to load/i.test(msg)
+      const reason = e instanceof NotInstalled
         ? "not installed"
-        : msg;
+        : (e instanceof Error ? e.message : String(e)).split("\n")[0];
       rejected.push({ name: candidate, reason });
     }
   }

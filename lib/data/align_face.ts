@@ -8,7 +8,8 @@
  *   the face's vertical axis, the face square has centre `E + FACE_CENTRE_BELOW_EYES · d` (down the
  *   axis) and side `FACE_SIDE_PER_EYE_MOUTH · d`; both constants were fitted so that the square
  *   matches the tiny detector's box on frontal LFW faces, and they make the crop's scale follow
- *   the face rather than the detector's jitter;
+ *   the face rather than the detector's jitter (median box side 2.87·d, box centre 0.62·d below
+ *   the eyes on 300 LFW photos);
  * - the crop square's side is `face side × (1 + 2 · margin)` (margin is a fraction of the face
  *   side added on each side), sampled bilinearly (with box pre-filtering when shrinking by 2× or
  *   more) and edge pixels repeated where the square leaves the photo.
@@ -29,9 +30,9 @@ import type { RgbImage } from "./decode_image_rgb.ts";
 import type { FaceDetection } from "./face_api.ts";
 
 /** Face-square side in units of the eye-to-mouth distance (fitted on LFW, see module doc). */
-export const FACE_SIDE_PER_EYE_MOUTH = 2.0;
+export const FACE_SIDE_PER_EYE_MOUTH = 2.8;
 /** Face-square centre below the eye midpoint, in units of the eye-to-mouth distance. */
-export const FACE_CENTRE_BELOW_EYES = 0.35;
+export const FACE_CENTRE_BELOW_EYES = 0.6;
 
 /** Where a crop was taken: centre, side (source pixels), roll angle (radians). */
 export interface CropGeometry {
@@ -45,7 +46,7 @@ export interface CropGeometry {
 export interface AlignFaceOptions {
   /** Output side in pixels. Default 224. */
   size?: number;
-  /** Fraction of the face side added on each side of the crop. Default 0.2. */
+  /** Fraction of the face side added on each side of the crop. Default 0.15. */
   margin?: number;
 }
 
@@ -118,11 +119,15 @@ export function alignFace(
   face: FaceDetection,
   options: AlignFaceOptions = {},
 ): AlignedFace {
-  const margin = options.margin ?? 0.2;
+  const margin = options.margin ?? 0.15;
   if (!(margin >= 0)) throw new RangeError(`alignFace: 'margin' must be ≥ 0, got ${margin}`);
   const g = faceGeometry(face);
   const crop = { ...g, side: g.side * (1 + 2 * margin) };
-  return { image: sampleCrop(image, crop, options.size ?? 224), angle: (g.angle * 180) / Math.PI, crop };
+  return {
+    image: sampleCrop(image, crop, options.size ?? 224),
+    angle: (g.angle * 180) / Math.PI,
+    crop,
+  };
 }
 
 /**
@@ -170,7 +175,8 @@ export function sampleCrop(image: RgbImage, crop: CropGeometry, size: number): R
     f = Math.floor(step);
     const half = (side / 2) * (Math.abs(cos) + Math.abs(sin)) + f;
     const x0 = Math.max(0, Math.floor(cx - half)), x1 = Math.min(image.width, Math.ceil(cx + half));
-    const y0 = Math.max(0, Math.floor(cy - half)), y1 = Math.min(image.height, Math.ceil(cy + half));
+    const y0 = Math.max(0, Math.floor(cy - half)),
+      y1 = Math.min(image.height, Math.ceil(cy + half));
     if (x1 > x0 && y1 > y0) {
       src = boxShrink(image, x0, y0, x1, y1, f);
       ox = x0;

@@ -53,12 +53,18 @@ export const IDENTITY_AUGMENT: Readonly<AugmentParams> = Object.freeze({
 });
 
 /** Resolves `true` (defaults), `false` (none) or options. */
-export function resolveAugment(augment: boolean | AugmentOptions | undefined): Required<AugmentOptions> | null {
+export function resolveAugment(
+  augment: boolean | AugmentOptions | undefined,
+): Required<AugmentOptions> | null {
   if (augment === false) return null;
   const o = augment === true || augment === undefined ? {} : augment;
   const r = { zoom: o.zoom ?? 0.15, flip: o.flip ?? true, jitter: o.jitter ?? 0 };
-  if (!(r.zoom >= 0 && r.zoom <= 4)) throw new Error(`augment: 'zoom' must be in [0, 4], got ${r.zoom}`);
-  if (!(r.jitter >= 0 && r.jitter < 1)) throw new Error(`augment: 'jitter' must be in [0, 1), got ${r.jitter}`);
+  if (!(r.zoom >= 0 && r.zoom <= 4)) {
+    throw new Error(`augment: 'zoom' must be in [0, 4], got ${r.zoom}`);
+  }
+  if (!(r.jitter >= 0 && r.jitter < 1)) {
+    throw new Error(`augment: 'jitter' must be in [0, 1), got ${r.jitter}`);
+  }
   return r;
 }
 

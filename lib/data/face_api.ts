@@ -166,8 +166,9 @@ function toDetection(r: any): FaceDetection {
   return {
     box: { x: b.x, y: b.y, width: b.width, height: b.height },
     score: det.score,
-    // deno-lint-ignore no-explicit-any
-    landmarks: r.landmarks ? r.landmarks.positions.map((p: any) => [p.x, p.y] as [number, number]) : [],
+    landmarks: r.landmarks
+      ? r.landmarks.positions.map((p: { x: number; y: number }) => [p.x, p.y] as [number, number])
+      : [],
   };
 }
 

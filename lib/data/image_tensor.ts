@@ -1,13 +1,10 @@
 /**
- * Image files → standardised float tensors: decode (sharp; BMP and Netpbm through decode_image.ts),
- * EXIF orientation, alpha flattened onto mid-grey, any colour space to 8-bit sRGB, resize so the
- * shorter side fits (centre crop to a square), optional augmentation, then
- * `(pixel − 127.5) / 128` (see standardize.ts). Output layout: RGB, NHWC, float32.
+ * Image files → standardised float tensors (RGB, NHWC, float32, `(pixel − 127.5) / 128`); the
+ * decoding itself is in image_tensor_decode.ts.
  *
  * @example
  * ```ts
  * import sharp from "sharp";
- * import * as tf from "@tensorflow/tfjs";
  * import { loadImageTensor } from "./image_tensor.ts";
  * const file = await Deno.makeTempFile({ suffix: ".png" });
  * await sharp({ create: { width: 40, height: 30, channels: 3, background: "#808080" } }).toFile(file);
@@ -17,137 +14,11 @@
  * ```
  * @module
  */
-import sharp from "sharp";
-import { Buffer } from "node:buffer";
 import * as tf from "@tensorflow/tfjs";
-import type { AugmentParams } from "./augment.ts";
-import { decodeImage } from "./decode_image.ts";
-import { STANDARD_MEAN, STANDARD_SCALE } from "./standardize.ts";
+import { decodeStandardized } from "./image_tensor_decode.ts";
 import { mapPool } from "./loader_pool.ts";
 
-/** Options of {@link readImagePixels}. */
-export interface ReadPixelsOptions {
-  /** Output width and height. */
-  size: number;
-  /** Zoom/crop position to apply (flip and colour are applied by {@link decodeStandardized}). */
-  augment?: AugmentParams;
-}
-
-const GREY = { r: 128, g: 128, b: 128 };
-
-/**
- * Decodes an image file to `size`×`size` 8-bit RGB (row-major, 3 bytes a pixel): the image is
- * resized so its shorter side is `round(size × zoom)` (zoom = 1 without augmentation), then a
- * `size` window is cut (centre, or at the augmentation's position).
- */
-export async function readImagePixels(path: string, options: ReadPixelsOptions): Promise<Uint8Array> {
-  const size = options.size;
-  if (!Number.isInteger(size) || size < 1) {
-    throw new Error(`readImagePixels: 'size' must be an integer ≥ 1, got ${size}`);
-  }
-  const zoom = options.augment?.zoom ?? 1;
-  const r = Math.max(size, Math.round(size * zoom));
-  const build = (p: sharp.Sharp) => {
-    p = p.resize(r, r, { fit: "cover", position: "centre" });
-    if (r > size) {
-      const room = r - size;
-      p = p.extract({
-        left: Math.round(room * (options.augment?.x ?? 0.5)),
-        top: Math.round(room * (options.augment?.y ?? 0.5)),
-        width: size,
-        height: size,
-      });
-    }
-    return p.flatten({ background: GREY }).toColourspace("srgb").raw({ depth: "uchar" });
-  };
-  let out: { data: Buffer; info: sharp.OutputInfo };
-  try {
-    out = await build(sharp(path, { failOn: "none" }).rotate()).toBuffer({ resolveWithObject: true });
-  } catch (e) {
-    const msg = (e as Error).message ?? "";
-    if (!/unsupported image format|Input file is missing/i.test(msg) || /missing/i.test(msg)) {
-      throw new Error(`readImagePixels: cannot decode '${path}': ${msg}`);
-    }
-    // BMP, Netpbm: the toolkit's own decoders, then sharp for the geometry.
-    const img = await decodeImage(path, { minSide: 1 });
-    out = await build(sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }))
-      .toBuffer({ resolveWithObject: true });
-  }
-  const { data, info } = out;
-  if (info.width !== size || info.height !== size) {
-    throw new Error(`readImagePixels: '${path}' came out ${info.width}×${info.height}, expected ${size}×${size}`);
-  }
-  if (info.channels === 3) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  const rgb = new Uint8Array(size * size * 3);
-  for (let p = 0, q = 0; q < rgb.length; p += info.channels, q += 3) {
-    const g = info.channels < 3;
-    rgb[q] = data[p];
-    rgb[q + 1] = data[g ? p : p + 1];
-    rgb[q + 2] = data[g ? p : p + 2];
-  }
-  return rgb;
-}
-
-/** Options of {@link decodeStandardized}. */
-export interface DecodeStandardizedOptions extends ReadPixelsOptions {
-  /** Write here (length ≥ offset + size²×3) instead of allocating. */
-  out?: Float32Array;
-  /** Start index in `out`. Default 0. */
-  offset?: number;
-}
-
-/**
- * Decodes an image file to standardised float32 RGB (HWC), applying the augmentation's zoom/crop,
- * flip and colour jitter.
- *
- * @example
- * ```ts
- * import { decodeStandardized } from "./image_tensor.ts";
- * const path = new URL("../../../shared/faces/dev/lfw/Aaron_Guiel/Aaron_Guiel_0001.jpg", import.meta.url).pathname;
- * const x = await decodeStandardized(path, { size: 96 }).catch(() => null);
- * if (x) console.assert(x.length === 96 * 96 * 3);
- * ```
- */
-export async function decodeStandardized(
-  path: string,
-  options: DecodeStandardizedOptions,
-): Promise<Float32Array> {
-  const size = options.size;
-  const px = await readImagePixels(path, options);
-  const out = options.out ?? new Float32Array(size * size * 3);
-  const offset = options.offset ?? 0;
-  if (offset + px.length > out.length) {
-    throw new Error(`decodeStandardized: output of ${out.length} too small for offset ${offset} + ${px.length}`);
-  }
-  const a = options.augment;
-  const flip = a?.flip ?? false;
-  const jitter = a && (a.brightness !== 1 || a.contrast !== 1 || a.saturation !== 1);
-  const bright = a?.brightness ?? 1, contrast = a?.contrast ?? 1, sat = a?.saturation ?? 1;
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const s = (y * size + (flip ? size - 1 - x : x)) * 3;
-      const d = offset + (y * size + x) * 3;
-      let r = px[s], g = px[s + 1], b = px[s + 2];
-      if (jitter) {
-        r = (r * bright - 127.5) * contrast + 127.5;
-        g = (g * bright - 127.5) * contrast + 127.5;
-        b = (b * bright - 127.5) * contrast + 127.5;
-        const grey = 0.299 * r + 0.587 * g + 0.114 * b;
-        r = clamp255(grey + (r - grey) * sat);
-        g = clamp255(grey + (g - grey) * sat);
-        b = clamp255(grey + (b - grey) * sat);
-      }
-      out[d] = (r - STANDARD_MEAN) / STANDARD_SCALE;
-      out[d + 1] = (g - STANDARD_MEAN) / STANDARD_SCALE;
-      out[d + 2] = (b - STANDARD_MEAN) / STANDARD_SCALE;
-    }
-  }
-  return out;
-}
-
-function clamp255(v: number): number {
-  return v < 0 ? 0 : v > 255 ? 255 : v;
-}
+export * from "./image_tensor_decode.ts";
 
 /** Options of {@link loadImageTensor}. */
 export interface LoadImageOptions {
@@ -159,7 +30,10 @@ export interface LoadImageOptions {
  * Loads one image as a standardised `[size, size, 3]` tensor (no augmentation). The caller
  * disposes it; add a batch axis with `t.expandDims(0)` to feed a model.
  */
-export async function loadImageTensor(path: string, options: LoadImageOptions = {}): Promise<tf.Tensor3D> {
+export async function loadImageTensor(
+  path: string,
+  options: LoadImageOptions = {},
+): Promise<tf.Tensor3D> {
   const size = options.size ?? 96;
   const data = await decodeStandardized(path, { size });
   return tf.tensor3d(data, [size, size, 3], "float32");
@@ -183,7 +57,10 @@ export interface LoadBatchOptions extends LoadImageOptions {
  * t.dispose();
  * ```
  */
-export async function loadImageBatch(paths: readonly string[], options: LoadBatchOptions = {}): Promise<tf.Tensor4D> {
+export async function loadImageBatch(
+  paths: readonly string[],
+  options: LoadBatchOptions = {},
+): Promise<tf.Tensor4D> {
   const size = options.size ?? 96;
   const per = size * size * 3;
   const out = new Float32Array(paths.length * per);

@@ -54,6 +54,8 @@ export function standardizePixels(
       `standardizePixels: ${pixels.length} values do not fit in an output of ${out.length} at offset ${offset}`,
     );
   }
-  for (let i = 0; i < pixels.length; i++) out[offset + i] = (pixels[i] - STANDARD_MEAN) / STANDARD_SCALE;
+  for (let i = 0; i < pixels.length; i++) {
+    out[offset + i] = (pixels[i] - STANDARD_MEAN) / STANDARD_SCALE;
+  }
   return out;
 }

@@ -137,7 +137,7 @@ export interface RenderSynthOptions {
 /**
  * Renders image `image` of identity `identity` under `seed` to encoded bytes (PNG or JPEG). The
  * SVG goes through librsvg, optional blur, then brightness/contrast/colour cast and Gaussian pixel
- * noise are applied to the raw RGB in JS, then the pixels are encoded.
+ * noise (a seeded walk through a fixed table of normal draws) are applied to the raw RGB in JS, then the pixels are encoded.
  *
  * @example
  * ```ts
@@ -164,10 +164,14 @@ export async function renderSynthImage(
   const c = info.channels;
   const gain = nz.contrast, noise = nz.noise;
   const offs = [0, 1, 2].map((k) => 128 + nz.brightness + nz.cast[k] - 128 * gain);
-  for (let p = 0; p < data.length; p += c) {
+  const px = new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength);
+  const table = noiseTable();
+  let at = rng.int(NOISE_TABLE_SIZE);
+  const stride = 2 * rng.int(NOISE_TABLE_SIZE / 2) + 1; // odd: visits every entry
+  for (let p = 0; p < px.length; p += c) {
     for (let k = 0; k < 3; k++) {
-      const v = data[p + k] * gain + offs[k] + (noise > 0 ? rng.normal() * noise : 0);
-      data[p + k] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+      at = (at + stride) & (NOISE_TABLE_SIZE - 1);
+      px[p + k] = data[p + k] * gain + offs[k] + table[at] * noise;
     }
   }
   const out = sharp(data, { raw: { width: info.width, height: info.height, channels: c } });
@@ -175,6 +179,17 @@ export async function renderSynthImage(
     ? await out.jpeg({ quality: 90 }).toBuffer()
     : await out.png({ compressionLevel: 6 }).toBuffer();
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+const NOISE_TABLE_SIZE = 1 << 16;
+let table: Float32Array | undefined;
+/** Standard normal draws from a fixed seed, shared by every image (a strided walk per image). */
+function noiseTable(): Float32Array {
+  if (!table) {
+    const rng = createRng(0x5eed);
+    table = Float32Array.from({ length: NOISE_TABLE_SIZE }, () => rng.normal());
+  }
+  return table;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -190,7 +190,7 @@ export function sampleNuisance(rng: Rng, options: NuisanceOptions = {}): SynthNu
   }
   const sym = (a: number) => (rng.next() * 2 - 1) * a * d;
   const bgBase: [number, number, number] = [rng.int(256), rng.int(256), rng.int(256)];
-  const bg = mix([128, 128, 128], bgBase, Math.min(1, 0.35 + 0.5 * d));
+  const bg = mix([128, 128, 128], bgBase, Math.min(1, 0.85 * d));
   const clutter: SynthNuisance["clutter"] = [];
   const nClutter = Math.round(rng.next() * 4 * Math.min(d, 1.5));
   for (let i = 0; i < nClutter; i++) {
@@ -222,7 +222,7 @@ export function sampleNuisance(rng: Rng, options: NuisanceOptions = {}): SynthNu
     eyeOpen: clamp(1 + sym(0.35), 0.15, 1.3),
     browRaise: sym(2),
     background: bg,
-    clothes: [rng.int(256), rng.int(256), rng.int(256)],
+    clothes: mix([110, 110, 120], [rng.int(256), rng.int(256), rng.int(256)], Math.min(1, d)),
     clutter,
     blur: Math.max(0, sym(1)),
     noise: Math.abs(sym(9)),
@@ -328,7 +328,9 @@ export function faceSvg(id: SynthIdentity, nz: SynthNuisance, options: FaceSvgOp
     }" fill="${shade}"/>`,
   );
   g.push(
-    `<ellipse cx="0" cy="${f(H * 1.5)}" rx="${f(W * 1.9)}" ry="${f(H * 0.45)}" fill="${hex(nz.clothes)}"/>`,
+    `<ellipse cx="0" cy="${f(H * 1.5)}" rx="${f(W * 1.9)}" ry="${f(H * 0.45)}" fill="${
+      hex(nz.clothes)
+    }"/>`,
   );
   // ears (the far ear hides as the head turns)
   const earL = id.earSize * (1 - Math.max(0, nz.yaw) * 1.5);

@@ -27,6 +27,11 @@ export interface Embedder {
   inputSize: number;
   /** Embeds a batch; the caller disposes the result (and its input). */
   embed(images: tf.Tensor4D): tf.Tensor2D | Promise<tf.Tensor2D>;
+  /**
+   * Optional per-file pipeline (e.g. face-api's own detection and alignment on the whole photo).
+   * When present, `embedPaths` hands it each file instead of loading `inputSize`² crops.
+   */
+  embedFile?(path: string): Promise<Float32Array>;
   /** Releases what the embedder itself created (optional; a wrapped model stays its owner's). */
   dispose?(): void;
 }
@@ -60,7 +65,9 @@ export function modelEmbedder(model: tf.LayersModel, options: ModelEmbedderOptio
   const shape = model.inputs[0]?.shape;
   if (!shape || shape.length !== 4 || shape[1] == null || shape[1] !== shape[2] || shape[3] !== 3) {
     throw new Error(
-      `modelEmbedder: model '${model.name}' must take [N,S,S,3] images, got input shape ${JSON.stringify(shape)}`,
+      `modelEmbedder: model '${model.name}' must take [N,S,S,3] images, got input shape ${
+        JSON.stringify(shape)
+      }`,
     );
   }
   const outShape = model.outputs[0]?.shape;
@@ -82,7 +89,9 @@ export function modelEmbedder(model: tf.LayersModel, options: ModelEmbedderOptio
     embed(images: tf.Tensor4D): tf.Tensor2D {
       if (images.rank !== 4 || images.shape[1] !== inputSize || images.shape[2] !== inputSize) {
         throw new Error(
-          `${this.name}: expects images [N,${inputSize},${inputSize},3], got [${images.shape.join(",")}]`,
+          `${this.name}: expects images [N,${inputSize},${inputSize},3], got [${
+            images.shape.join(",")
+          }]`,
         );
       }
       // predict() runs with training = false (batch norm inference, no dropout).

@@ -83,7 +83,9 @@ export function identify(
     throw new Error(`identify: embeddings and labels differ in length (${n} vs ${labels.length})`);
   }
   for (const k of ks) {
-    if (!Number.isInteger(k) || k < 1) throw new Error(`identify: each k must be an integer ≥ 1, got ${k}`);
+    if (!Number.isInteger(k) || k < 1) {
+      throw new Error(`identify: each k must be an integer ≥ 1, got ${k}`);
+    }
   }
   if (kind !== "euclidean" && kind !== "squaredEuclidean" && kind !== "cosine") {
     throw new Error(`identify: unknown distance '${kind}'`);
@@ -91,7 +93,9 @@ export function identify(
   const dim = n > 0 ? embeddings[0].length : 0;
   for (let i = 0; i < n; i++) {
     if (embeddings[i].length !== dim) {
-      throw new Error(`identify: embeddings[${i}] has length ${embeddings[i].length}, expected ${dim}`);
+      throw new Error(
+        `identify: embeddings[${i}] has length ${embeddings[i].length}, expected ${dim}`,
+      );
     }
   }
   const counts = new Map<number | string, number>();
@@ -103,7 +107,9 @@ export function identify(
   for (let q = 0; q < n; q++) {
     if ((counts.get(labels[q]) ?? 0) < 2) continue;
     queries++;
-    for (let j = 0; j < n; j++) dist[j] = j === q ? Infinity : rowDistance(embeddings[q], embeddings[j], kind);
+    for (let j = 0; j < n; j++) {
+      dist[j] = j === q ? Infinity : rowDistance(embeddings[q], embeddings[j], kind);
+    }
     // First correct rank: count gallery items strictly closer (or equally close with a smaller
     // index) than the best same-label item.
     let bestSame = -1;

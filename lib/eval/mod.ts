@@ -4,3 +4,7 @@ export * from "./verify_pairs.ts";
 export * from "./identification.ts";
 export * from "./pca.ts";
 export * from "./embedder.ts";
+export * from "./face_api_embedder.ts";
+export * from "./embed_paths.ts";
+export * from "./pair_distances.ts";
+export * from "./evaluate_pairs.ts";

@@ -51,7 +51,10 @@ export interface PcaResult {
  * console.assert(Math.abs(Math.abs(points[0][0]) - Math.sqrt(8)) < 1e-9);
  * ```
  */
-export function pcaProject(rows: ArrayLike<ArrayLike<number>>, options: PcaOptions = {}): PcaResult {
+export function pcaProject(
+  rows: ArrayLike<ArrayLike<number>>,
+  options: PcaOptions = {},
+): PcaResult {
   const dims = options.dims ?? 2;
   const iterations = options.iterations ?? 500;
   const tolerance = options.tolerance ?? 1e-10;
@@ -64,7 +67,9 @@ export function pcaProject(rows: ArrayLike<ArrayLike<number>>, options: PcaOptio
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     const r = rows[i];
-    if (r.length !== d) throw new Error(`pcaProject: rows[${i}] has length ${r.length}, expected ${d}`);
+    if (r.length !== d) {
+      throw new Error(`pcaProject: rows[${i}] has length ${r.length}, expected ${d}`);
+    }
     for (let k = 0; k < d; k++) {
       if (!Number.isFinite(r[k])) throw new Error(`pcaProject: rows[${i}][${k}] is ${r[k]}`);
       mean[k] += r[k] / n;

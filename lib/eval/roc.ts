@@ -193,7 +193,10 @@ export function rocFromSweep(sweep: ThresholdSweep): RocCurve {
  * console.assert(roc.auc === 0.75);
  * ```
  */
-export function rocCurve(distances: ArrayLike<number>, same: ArrayLike<boolean | number>): RocCurve {
+export function rocCurve(
+  distances: ArrayLike<number>,
+  same: ArrayLike<boolean | number>,
+): RocCurve {
   checkDistances(distances, "rocCurve");
   const flags = toSameFlags(same, distances.length, "rocCurve");
   return rocFromSweep(thresholdSweep(distances, flags));

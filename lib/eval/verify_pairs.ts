@@ -37,8 +37,8 @@ import {
   checkDistances,
   type RocCurve,
   rocFromSweep,
-  thresholdSweep,
   type ThresholdSweep,
+  thresholdSweep,
   toSameFlags,
 } from "./roc.ts";
 
@@ -55,6 +55,11 @@ export interface VerifyPairsOptions {
   seed?: number;
   /** "stratified" (default) or "contiguous" (sklearn KFold without shuffle, as facenet). */
   split?: FoldSplit;
+  /**
+   * Explicit fold of each pair (0 … folds−1), e.g. from a pairs file that defines folds (LFW View 2
+   * `pairs.txt`); overrides `split`.
+   */
+  foldOf?: ArrayLike<number>;
 }
 
 /** One fold's numbers (test-fold measurements, thresholds from the training folds). */
@@ -267,13 +272,32 @@ export function verifyPairs(
       `verifyPairs: needs at least 2 same and 2 different pairs, got ${nSame} same and ${nDiff} different`,
     );
   }
-  if (folds > n) throw new Error(`verifyPairs: 'folds' (${folds}) exceeds the number of pairs (${n})`);
-  const foldOf = assignFolds(flags, folds, split, seed);
+  if (folds > n) {
+    throw new Error(`verifyPairs: 'folds' (${folds}) exceeds the number of pairs (${n})`);
+  }
+  let foldOf: ArrayLike<number>;
+  if (options.foldOf) {
+    foldOf = options.foldOf;
+    if (foldOf.length !== n) {
+      throw new Error(`verifyPairs: 'foldOf' has ${foldOf.length} entries for ${n} pairs`);
+    }
+    for (let i = 0; i < n; i++) {
+      const f = foldOf[i];
+      if (!Number.isInteger(f) || f < 0 || f >= folds) {
+        throw new Error(
+          `verifyPairs: foldOf[${i}] must be an integer in [0, ${folds - 1}], got ${f}`,
+        );
+      }
+    }
+  } else {
+    foldOf = assignFolds(flags, folds, split, seed);
+  }
 
   const perFold: VerifyFold[] = [];
   for (let f = 0; f < folds; f++) {
     const train: number[] = [], test: number[] = [];
     for (let i = 0; i < n; i++) (foldOf[i] === f ? test : train).push(i);
+    if (test.length === 0) throw new Error(`verifyPairs: fold ${f} holds no pairs`);
     const trainSweep = thresholdSweep(distances, flags, train);
     if (trainSweep.same === 0 || trainSweep.different === 0) {
       throw new Error(

@@ -15,8 +15,14 @@ export type LossName = "triplet" | "contrastive" | "arcface" | "cosface";
  * `optimizer.minimize`.
  */
 export interface EmbeddingLoss {
+  /** The loss's name. */
   readonly name: LossName;
-  compute(embeddings: tf.Tensor2D, labels: ArrayLike<number>, mined?: Triplets | Pairs): tf.Tensor1D;
+  /** Per-element loss values: [T] for T triplets, [P] for P pairs, [N] per sample. */
+  compute(
+    embeddings: tf.Tensor2D,
+    labels: ArrayLike<number>,
+    mined?: Triplets | Pairs,
+  ): tf.Tensor1D;
   /** Trainable variables the loss owns (ArcFace / CosFace class weights); empty otherwise. */
   readonly trainableWeights?: tf.Variable[];
   /** Releases variables the loss owns (no-op for losses without any). */

@@ -9,3 +9,8 @@ export * from "./reducers/mod.ts";
 export * from "./embedding_loss.ts";
 export * from "./triplet_loss.ts";
 export * from "./triplet_diagnostics.ts";
+export * from "./contrastive_loss.ts";
+export * from "./arc_face_loss.ts";
+export * from "./cos_face_loss.ts";
+export * from "./create_loss.ts";
+export * from "./collapse_table.ts";

@@ -10,10 +10,13 @@ import { checkEmbeddings, checkMargin, distanceData } from "./miners/_labels.ts"
 
 /** Summary statistics of a set of distances (NaN when the set is empty). */
 export interface DistanceStats {
+  /** Arithmetic mean. */
   mean: number;
   /** Population standard deviation. */
   std: number;
+  /** Smallest value. */
   min: number;
+  /** Largest value. */
   max: number;
 }
 
@@ -27,6 +30,7 @@ export interface TripletDiagnostics {
   accuracy: number;
   /** Fraction of triplets with a positive hinge loss, d_ap − d_an + α > 0 (1 at total collapse). */
   activeFraction: number;
+  /** How spread out the batch is. */
   spread: {
     /** Mean of `distance` over all pairs i < j of the batch. */
     meanPairwise: number;
@@ -93,7 +97,9 @@ export async function tripletDiagnostics(
 ): Promise<TripletDiagnostics> {
   const n = checkEmbeddings(embeddings, "tripletDiagnostics");
   if (labels.length !== n) {
-    throw new Error(`tripletDiagnostics: got ${labels.length} labels for a batch of ${n} embeddings`);
+    throw new Error(
+      `tripletDiagnostics: got ${labels.length} labels for a batch of ${n} embeddings`,
+    );
   }
   const distance = options.distance ?? squaredEuclidean();
   const margin = checkMargin(options.margin ?? 0.2, "tripletDiagnostics");

@@ -25,7 +25,9 @@ export interface TripletLossOptions {
 }
 
 function checkIndex(v: number, n: number, i: number, what: string): void {
-  if (!(v >= 0 && v < n)) throw new Error(`tripletLoss: ${what}[${i}] = ${v} is outside the batch [0, ${n})`);
+  if (!(v >= 0 && v < n)) {
+    throw new Error(`tripletLoss: ${what}[${i}] = ${v} is outside the batch [0, ${n})`);
+  }
 }
 
 /** Per-triplet values from d_ap and d_an (exported for the collapse table and the tests). */
@@ -53,7 +55,9 @@ export function tripletForm(
         return tf.softplus(diff) as tf.Tensor1D;
       default: {
         const bad: never = form;
-        throw new Error(`tripletLoss: unknown form '${bad}'; expected hinge, nohinge, squaredHinge or softplus`);
+        throw new Error(
+          `tripletLoss: unknown form '${bad}'; expected hinge, nohinge, squaredHinge or softplus`,
+        );
       }
     }
   });
@@ -96,15 +100,23 @@ export function tripletLoss(options: TripletLossOptions = {}): EmbeddingLoss {
   const distance = options.distance ?? squaredEuclidean();
   const form = options.form ?? "hinge";
   if (!["hinge", "nohinge", "squaredHinge", "softplus"].includes(form)) {
-    throw new Error(`tripletLoss: unknown form '${form}'; expected hinge, nohinge, squaredHinge or softplus`);
+    throw new Error(
+      `tripletLoss: unknown form '${form}'; expected hinge, nohinge, squaredHinge or softplus`,
+    );
   }
   return {
     name: "triplet",
-    compute(embeddings: tf.Tensor2D, rawLabels: ArrayLike<number>, mined?: Triplets | Pairs): tf.Tensor1D {
+    compute(
+      embeddings: tf.Tensor2D,
+      rawLabels: ArrayLike<number>,
+      mined?: Triplets | Pairs,
+    ): tf.Tensor1D {
       const n = checkEmbeddings(embeddings, "tripletLoss");
       const labels = checkLabels(rawLabels, n, "tripletLoss");
       if (mined !== undefined && !isTriplets(mined)) {
-        throw new Error("tripletLoss: got Pairs, expected Triplets (anchors, positives, negatives)");
+        throw new Error(
+          "tripletLoss: got Pairs, expected Triplets (anchors, positives, negatives)",
+        );
       }
       const t = mined ?? allTriplets(labels);
       const len = t.anchors.length;

@@ -15,6 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../random/mod.ts";
+import { BatchNorm } from "./batch_norm.ts";
 import { type BuildOptions, scaleFilters } from "./variants.ts";
 
 /** What stage builders share. */
@@ -55,8 +56,7 @@ export function createBuildContext(options: BuildOptions): BuildContext {
         kernelInitializer: initializer(),
       }).apply(x) as tf.SymbolicTensor;
       if (!batch) return y;
-      const bn = tf.layers.batchNormalization({ name: `${name}_bn`, epsilon: 1e-3 })
-        .apply(y) as tf.SymbolicTensor;
+      const bn = new BatchNorm({ name: `${name}_bn`, epsilon: 1e-3 }).apply(y) as tf.SymbolicTensor;
       return tf.layers.activation({ name: `${name}_relu`, activation: "relu" })
         .apply(bn) as tf.SymbolicTensor;
     },

@@ -45,8 +45,7 @@ export function createModel(name: ModelName, options: ModelOptions = {}): tf.Lay
   const ctx = createBuildContext(o);
   const input = tf.input({ name: "input", shape: [o.inputSize, o.inputSize, 3] });
   let x = input;
-  const lrn = (name: string) =>
-    new LocalResponseNorm({ name }).apply(x) as tf.SymbolicTensor;
+  const lrn = (name: string) => new LocalResponseNorm({ name }).apply(x) as tf.SymbolicTensor;
   for (const stage of VARIANTS[name].stages) {
     switch (stage.kind) {
       case "conv": // e.g. conv1: S/2 × S/2 × 64

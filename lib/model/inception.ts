@@ -44,12 +44,15 @@ export function inceptionBlock(
     branches.push(ctx.conv(r, `${p}_5x5`, f(stage.n5x5), 5, s));
   }
   const l2 = stage.pool === "l2" && ctx.options.l2Pooling === "l2" && s === 1;
-  const pooled = (l2
-    ? new L2Pooling2D({ name: `${p}_pool`, poolSize: 3, strides: s })
-    : tf.layers.maxPooling2d({ name: `${p}_pool`, poolSize: 3, strides: s, padding: "same" }))
-    .apply(x) as tf.SymbolicTensor;
+  const pooled =
+    (l2
+      ? new L2Pooling2D({ name: `${p}_pool`, poolSize: 3, strides: s })
+      : tf.layers.maxPooling2d({ name: `${p}_pool`, poolSize: 3, strides: s, padding: "same" }))
+      .apply(x) as tf.SymbolicTensor;
   branches.push(
     stage.poolProj > 0 ? ctx.conv(pooled, `${p}_pool_proj`, f(stage.poolProj), 1, 1) : pooled,
   );
-  return tf.layers.concatenate({ name: `${p}_concat`, axis: -1 }).apply(branches) as tf.SymbolicTensor;
+  return tf.layers.concatenate({ name: `${p}_concat`, axis: -1 }).apply(
+    branches,
+  ) as tf.SymbolicTensor;
 }

@@ -22,7 +22,17 @@ export interface PairwiseDistance {
   pairwise(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor;
 }
 
-/** Plain Euclidean distance of matching rows: sqrt(Σ (a − b)²), shape [N]. */
+/**
+ * Plain Euclidean distance of matching rows: sqrt(Σ (a − b)²), shape [N].
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { euclideanPairwise } from "./pair_distance.ts";
+ * const d = euclideanPairwise(tf.tensor2d([[0, 0]]), tf.tensor2d([[3, 4]]));
+ * console.assert(d.shape[0] === 1);
+ * ```
+ */
 export function euclideanPairwise(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => tf.sqrt(tf.sum(tf.squaredDifference(a, b), 1)));
 }
@@ -47,6 +57,12 @@ export class PairDistance extends tf.layers.Layer {
   constructor(args: PairDistanceArgs = {}) {
     super({ name: args.name });
     const d = args.distance;
+    if (d === undefined && args.distanceName !== undefined && args.distanceName !== "euclidean") {
+      throw new Error(
+        `PairDistance '${args.name ?? "?"}': distance '${args.distanceName}' is a function and ` +
+          `cannot be restored from a saved config; rebuild with createTripletModel(embedder, { distance })`,
+      );
+    }
     if (d === undefined) {
       this.#fn = euclideanPairwise;
     } else if (typeof d === "function") {

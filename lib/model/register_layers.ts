@@ -10,6 +10,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { BatchNorm } from "./batch_norm.ts";
 import { L2Pooling2D } from "./l2_pooling.ts";
 import { LocalResponseNorm } from "./local_response_norm.ts";
 import { L2Normalize } from "./l2_normalize.ts";
@@ -17,10 +18,19 @@ import { PairDistance, StackDistances } from "./pair_distance.ts";
 
 let registered = false;
 
-/** Registers L2Pooling2D, LocalResponseNorm, L2Normalize, PairDistance, StackDistances. Idempotent. */
+/** Registers BatchNorm, L2Pooling2D, LocalResponseNorm, L2Normalize, PairDistance, StackDistances. Idempotent. */
 export function registerModelLayers(): void {
   if (registered) return;
-  for (const cls of [L2Pooling2D, LocalResponseNorm, L2Normalize, PairDistance, StackDistances]) {
+  for (
+    const cls of [
+      BatchNorm,
+      L2Pooling2D,
+      LocalResponseNorm,
+      L2Normalize,
+      PairDistance,
+      StackDistances,
+    ]
+  ) {
     tf.serialization.registerClass(cls);
   }
   registered = true;

@@ -31,16 +31,25 @@ export interface RenderSummaryOptions {
  * @example
  * ```ts
  * import { formatCount } from "./render_summary.ts";
- * console.assert(formatCount(1587200) === "1.6M" && formatCount(9408) === "9K");
+ * console.assert(formatCount(1587200) === "1.6M" && formatCount(9472) === "9K");
+ * console.assert(formatCount(131200, { smallest: "M" }) === "0.1M");
  * ```
  */
-export function formatCount(n: number): string {
+export function formatCount(n: number, options: { smallest?: "K" | "M" } = {}): string {
   if (n === 0) return "0";
   const units: [number, string][] = [[1e9, "B"], [1e6, "M"], [1e3, "K"]];
   for (const [u, s] of units) {
-    if (n >= u) {
+    const last = s === (options.smallest ?? "K");
+    if (n >= u || last) {
       const v = n / u;
-      return `${v < 10 ? Number(v.toFixed(1)) : Math.round(v)}${s}`;
+      // Thousands as integers (9K, 115K); millions and billions with one decimal below 10;
+      // below one of the smallest unit, one significant digit (0.1M).
+      const shown = v < 1
+        ? Number(v.toPrecision(1))
+        : v < 10 && s !== "K"
+        ? Number(v.toFixed(1))
+        : Math.round(v);
+      return `${shown}${s}`;
     }
   }
   return String(n);
@@ -72,17 +81,31 @@ function tableCells(s: ModelSummary): { head: string[]; body: string[][]; foot: 
     r.n5x5reduce,
     r.n5x5,
     r.poolProj,
-    r.weights ? formatCount(r.weights) : "",
-    r.flops ? formatCount(r.flops) : "",
+    r.params ? formatCount(r.params) : "",
+    r.flops ? formatCount(r.flops, { smallest: "M" }) : "",
   ]);
-  const foot = ["total", "", "", "", "", "", "", "", "", formatCount(s.total.weights), formatCount(s.total.flops)];
+  const foot = [
+    "total",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    formatCount(s.total.params),
+    formatCount(s.total.flops, { smallest: "M" }),
+  ];
   return { head: TABLE_HEAD, body, foot };
 }
 
 const shapeText = (shape: unknown): string => {
   const one = (s: (number | null)[]) => `(${s.map((d) => (d == null ? "None" : d)).join(", ")})`;
   const sh = shape as (number | null)[] | (number | null)[][];
-  return Array.isArray(sh[0]) ? (sh as (number | null)[][]).map(one).join(", ") : one(sh as (number | null)[]);
+  return Array.isArray(sh[0])
+    ? (sh as (number | null)[][]).map(one).join(", ")
+    : one(sh as (number | null)[]);
 };
 
 function layerCells(s: ModelSummary): { head: string[]; body: string[][]; foot: string[] } {
@@ -106,7 +129,7 @@ function footerLines(s: ModelSummary, style: "table" | "layers"): string[] {
   if (style === "table") {
     lines.push(`Conv + fully connected kernel weights: ${fmt(t.weights)}`);
   }
-  lines.push(`Multiply-adds per image: ${fmt(t.flops)}`);
+  lines.push(`Multiply-adds per example: ${fmt(t.flops)}`);
   return lines;
 }
 
@@ -147,14 +170,16 @@ export function renderSummary(summary: ModelSummary, options: RenderSummaryOptio
   switch (format) {
     case "text": {
       const widths = head.map((h, i) => Math.max(h.length, ...all.map((r) => r[i].length)));
-      const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+      const line = (cells: string[]) =>
+        cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
       const rule = "-".repeat(widths.reduce((a, w) => a + w + 2, -2));
       const out = [line(head), rule, ...body.map(line)];
       if (foot.length) out.push(rule, line(foot));
       return [...out, rule, ...footer].join("\n");
     }
     case "markdown": {
-      const row = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
+      const row = (cells: string[]) =>
+        `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
       const out = [row(head), row(head.map(() => "---")), ...all.map(row)];
       return [...out, "", ...footer.map((l) => `${l}  `)].join("\n");
     }
@@ -174,7 +199,9 @@ export function renderSummary(summary: ModelSummary, options: RenderSummaryOptio
     }
     default: {
       const never: never = format;
-      throw new Error(`renderSummary: unknown format '${never}'; expected text, markdown, html or json`);
+      throw new Error(
+        `renderSummary: unknown format '${never}'; expected text, markdown, html or json`,
+      );
     }
   }
 }

@@ -276,9 +276,11 @@ export function resolveBuildOptions(name: ModelName, options: ModelOptions = {})
     fail("'embeddingDim' must be a positive integer", o.embeddingDim);
   }
   if (!["lrn", "batch", "none"].includes(o.norm)) {
-    fail("'norm' must be \"lrn\", \"batch\" or \"none\"", o.norm);
+    fail('\'norm\' must be "lrn", "batch" or "none"', o.norm);
   }
-  if (!["l2", "max"].includes(o.l2Pooling)) fail("'l2Pooling' must be \"l2\" or \"max\"", o.l2Pooling);
+  if (!["l2", "max"].includes(o.l2Pooling)) {
+    fail('\'l2Pooling\' must be "l2" or "max"', o.l2Pooling);
+  }
   if (typeof o.finalL2 !== "boolean") fail("'finalL2' must be a boolean", o.finalL2);
   if (!(o.widthMultiplier > 0) || !Number.isFinite(o.widthMultiplier)) {
     fail("'widthMultiplier' must be a positive number", o.widthMultiplier);
@@ -287,7 +289,15 @@ export function resolveBuildOptions(name: ModelName, options: ModelOptions = {})
   return o;
 }
 
-/** A filter count scaled by the width multiplier (0 stays 0, anything else at least 1). */
+/**
+ * A filter count scaled by the width multiplier (0 stays 0, anything else at least 1).
+ *
+ * @example
+ * ```ts
+ * import { scaleFilters } from "./variants.ts";
+ * console.assert(scaleFilters(64, 0.25) === 16 && scaleFilters(0, 2) === 0);
+ * ```
+ */
 export function scaleFilters(count: number, widthMultiplier: number): number {
   return count === 0 ? 0 : Math.max(1, Math.round(count * widthMultiplier));
 }

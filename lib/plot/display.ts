@@ -7,7 +7,7 @@
  */
 import { inJupyter } from "../cli/mod.ts";
 import type { Figure } from "./figure.ts";
-import { figureHtml, plotlyLibraryHtml } from "./plotly_html.ts";
+import { figureHtml, plotlyCompressedLibraryHtml } from "./plotly_html.ts";
 
 let libraryShown = false;
 
@@ -51,7 +51,7 @@ export async function figureMimeBundle(
   options: DisplayFigureOptions = {},
 ): Promise<MimeBundle> {
   const withLibrary = options.includeLibrary ?? !libraryShown;
-  const html = (withLibrary ? await plotlyLibraryHtml() : "") + figureHtml(fig);
+  const html = (withLibrary ? await plotlyCompressedLibraryHtml() : "") + figureHtml(fig);
   if (withLibrary) libraryShown = true;
   return {
     "text/html": html,
@@ -65,23 +65,22 @@ export async function figureMimeBundle(
 }
 
 /**
- * Displays figures in the notebook (Deno kernel). Returns the bundles sent; outside Jupyter it
- * sends nothing and returns [] (so notebook code also runs as a script).
+ * Displays figures in the notebook (Deno kernel). Returns nothing (so a cell ending in
+ * `await display(fig)` shows no extra value); outside Jupyter it sends nothing, so notebook code
+ * also runs as a script. {@link figureMimeBundle} gives the bundle that would be sent.
  *
  * @example
  * ```ts
  * import { display } from "./display.ts";
- * const sent = await display({ data: [{ type: "scatter", y: [1, 2] }], layout: {} });
- * console.assert(sent.length === 0); // not in Jupyter here
+ * await display({ data: [{ type: "scatter", y: [1, 2] }], layout: {} }); // no-op outside Jupyter
  * ```
  */
 export async function display(
   figures: Figure | Figure[],
   options: DisplayFigureOptions = {},
-): Promise<MimeBundle[]> {
-  if (!inJupyter()) return [];
+): Promise<void> {
+  if (!inJupyter()) return;
   const list = Array.isArray(figures) ? figures : [figures];
-  const sent: MimeBundle[] = [];
   // deno-lint-ignore no-explicit-any
   const jupyter = (Deno as any).jupyter;
   for (const fig of list) {
@@ -92,9 +91,7 @@ export async function display(
         ? { display_id: options.displayId, update: options.update ?? false }
         : {}),
     });
-    sent.push(bundle);
   }
-  return sent;
 }
 
 /**

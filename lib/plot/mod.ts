@@ -10,5 +10,6 @@ export * from "./pca.ts";
 export * from "./scatter_figure.ts";
 export * from "./png.ts";
 export * from "./image_grid_figure.ts";
+export * from "./annotated_image_figure.ts";
 export * from "./plotly_html.ts";
 export * from "./display.ts";

@@ -55,7 +55,11 @@ export function formatValue(value: unknown): string {
  */
 export async function renderReport(content: ReportContent): Promise<string> {
   const rows = Object.entries(content.summary).map(([k, v]) =>
-    `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(formatValue(v))}</td></tr>`
+    `<tr><th>${escapeHtml(k)}</th><td>${
+      v !== null && typeof v === "object" && !Array.isArray(v)
+        ? `<pre>${escapeHtml(JSON.stringify(v, null, 1))}</pre>`
+        : escapeHtml(formatValue(v))
+    }</td></tr>`
   ).join("\n");
   const notes = (content.notes ?? []).map((n) => `<p>${escapeHtml(n)}</p>`).join("\n");
   const figures = (content.figures ?? []).map((f, i) => figureHtml(f, { id: `figure-${i}` })).join(
@@ -72,8 +76,8 @@ export async function renderReport(content: ReportContent): Promise<string> {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 10px;text-align:left;vertical-align:top}
-th{background:#f4f4f4;font-weight:600}pre{background:#f7f7f7;padding:1em;overflow:auto}
+table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 10px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th{background:#f4f4f4;font-weight:600}pre{background:#f7f7f7;padding:.5em;overflow:auto;max-height:24em;margin:0}
 .facenet-figure{margin:1.5em 0}
 </style>
 ${await plotlyLibraryHtml()}

@@ -91,7 +91,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 export async function saveCheckpoint(dir: string, options: SaveCheckpointOptions): Promise<string> {
   const { model, step } = options;
   await Deno.mkdir(dir, { recursive: true });
-  const trainable = model.trainableWeights.map((w) => w.read().name);
+  const trainable = model.trainableWeights.map((w) => (w.read() as tf.Variable).name);
   const extraVars = options.variables ?? [];
   const chunks: Float32Array[] = [];
   let offset = 0;
@@ -120,7 +120,13 @@ export async function saveCheckpoint(dir: string, options: SaveCheckpointOptions
       if (index === undefined) {
         throw new Error(`saveCheckpoint: optimizer slot for unknown variable '${s.variable}'`);
       }
-      slots.push({ variable: index, slot: s.slot, shape: s.shape, offset, length: s.values.length });
+      slots.push({
+        variable: index,
+        slot: s.slot,
+        shape: s.shape,
+        offset,
+        length: s.values.length,
+      });
       chunks.push(s.values);
       offset += s.values.length;
     }
@@ -181,7 +187,9 @@ export async function loadCheckpoint(
   const raw = await Deno.readFile(`${path}/weights.bin`);
   const bin = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
   const take = (offset: number, length: number) => bin.slice(offset, offset + length);
-  const weights = state.weights.map((w: { name: string; shape: number[]; offset: number; length: number }) => ({
+  const weights = state.weights.map((
+    w: { name: string; shape: number[]; offset: number; length: number },
+  ) => ({
     name: w.name,
     shape: w.shape,
     values: take(w.offset, w.length),
@@ -195,7 +203,12 @@ export async function loadCheckpoint(
       iterations: state.optimizer.iterations,
       slots: state.optimizer.slots.map((
         s: { variable: string; slot: string; shape: number[]; offset: number; length: number },
-      ) => ({ variable: s.variable, slot: s.slot, shape: s.shape, values: take(s.offset, s.length) })),
+      ) => ({
+        variable: s.variable,
+        slot: s.slot,
+        shape: s.shape,
+        values: take(s.offset, s.length),
+      })),
     }
     : undefined;
   return { path, step: state.step, weights, variables, optimizer, extra: state.extra ?? {} };
@@ -249,13 +262,15 @@ export function restoreCheckpoint(
     extraVars.forEach((v, i) => {
       const saved = checkpoint.variables[i];
       if (saved.shape.join(",") !== v.shape.join(",")) {
-        throw new Error(`restoreCheckpoint: variable ${i} has shape [${v.shape}], checkpoint has [${saved.shape}]`);
+        throw new Error(
+          `restoreCheckpoint: variable ${i} has shape [${v.shape}], checkpoint has [${saved.shape}]`,
+        );
       }
       v.assign(tf.tensor(saved.values, saved.shape, "float32"));
     });
   });
   if (optimizer && checkpoint.optimizer) {
-    const trainable = model.trainableWeights.map((w) => w.read().name);
+    const trainable = model.trainableWeights.map((w) => (w.read() as tf.Variable).name);
     optimizer.setState({
       ...checkpoint.optimizer,
       slots: checkpoint.optimizer.slots.map((s) => {
@@ -263,7 +278,9 @@ export function restoreCheckpoint(
           ? extraVars[Number(s.variable.slice(1))]?.name
           : trainable[Number(s.variable)];
         if (name === undefined) {
-          throw new Error(`restoreCheckpoint: optimizer slot for trainable weight #${s.variable}, model has ${trainable.length}`);
+          throw new Error(
+            `restoreCheckpoint: optimizer slot for trainable weight #${s.variable}, model has ${trainable.length}`,
+          );
         }
         return { ...s, variable: name };
       }),

@@ -69,7 +69,9 @@ export interface DiagnoseOptions {
   gradientRatioTol?: number;
 }
 
-const fmt = (x: number) => (Math.abs(x) >= 0.01 && Math.abs(x) < 1e4 ? x.toFixed(3) : x.toExponential(2));
+const fmt = (
+  x: number,
+) => (Math.abs(x) >= 0.01 && Math.abs(x) < 1e4 ? x.toFixed(3) : x.toExponential(2));
 
 /**
  * Diagnoses the latest snapshot of `history` (one snapshot or a list, oldest first).
@@ -116,7 +118,9 @@ export function diagnoseCollapse(
   }
   const n0 = first.preL2.norm.mean, n1 = last.preL2.norm.mean;
   evidence.push(
-    `pre-L2 (${last.preL2.layer}): norm mean ${fmt(n1)}${list.length > 1 ? ` (first ${fmt(n0)})` : ""}, ` +
+    `pre-L2 (${last.preL2.layer}): norm mean ${fmt(n1)}${
+      list.length > 1 ? ` (first ${fmt(n0)})` : ""
+    }, ` +
       `relative spread ${fmt(last.preL2.relativeSpread)}${
         list.length > 1 ? ` (first ${fmt(first.preL2.relativeSpread)})` : ""
       }`,
@@ -128,7 +132,11 @@ export function diagnoseCollapse(
     gradRatio = g1 > 0 ? g0 / g1 : NaN;
     evidence.push(`gradient norm ${firstName} ${fmt(g0)}, ${lastName} ${fmt(g1)}`);
   }
-  const done = (mechanism: CollapseMechanism, summary: string, layer?: string): CollapseDiagnosis => ({
+  const done = (
+    mechanism: CollapseMechanism,
+    summary: string,
+    layer?: string,
+  ): CollapseDiagnosis => ({
     collapsed,
     mechanism,
     layer,
@@ -151,7 +159,9 @@ export function diagnoseCollapse(
     if (Number.isFinite(gradRatio) && gradRatio < ratioTol) {
       return done(
         "vanishing-gradient",
-        `the gradient reaching ${grads[0][0]} is ${fmt(gradRatio)} of the last layer's: the bottom of ` +
+        `the gradient reaching ${grads[0][0]} is ${
+          fmt(gradRatio)
+        } of the last layer's: the bottom of ` +
           `the network has stopped learning`,
         grads[0][0],
       );
@@ -174,7 +184,9 @@ export function diagnoseCollapse(
   if (Number.isFinite(gradRatio) && gradRatio < ratioTol) {
     return done(
       "vanishing-gradient",
-      `output collapsed and the gradient reaching ${grads[0][0]} is ${fmt(gradRatio)} of the last ` +
+      `output collapsed and the gradient reaching ${grads[0][0]} is ${
+        fmt(gradRatio)
+      } of the last ` +
         `layer's: the early layers cannot move the embedding`,
       grads[0][0],
     );
@@ -182,6 +194,8 @@ export function diagnoseCollapse(
   return done(
     "constant-output",
     `the output is constant although units are alive and the pre-L2 spread did not shrink ` +
-      `(relative spread ${fmt(last.preL2.relativeSpread)}): a dominant bias or a saturated final layer`,
+      `(relative spread ${
+        fmt(last.preL2.relativeSpread)
+      }): a dominant bias or a saturated final layer`,
   );
 }

@@ -89,7 +89,9 @@ export function findL2NormLayer(model: tf.LayersModel): tf.layers.Layer | undefi
   const re = /l2.?norm/i;
   for (let i = model.layers.length - 1; i >= 0; i--) {
     const l = model.layers[i];
-    if ((re.test(l.getClassName()) || re.test(l.name)) && !/pool/i.test(l.getClassName() + l.name)) {
+    if (
+      (re.test(l.getClassName()) || re.test(l.name)) && !/pool/i.test(l.getClassName() + l.name)
+    ) {
       return l;
     }
   }
@@ -225,7 +227,9 @@ export async function collectForensics(
   });
   const norm = stats(preV.subarray(0, n));
   const offDiag: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) offDiag.push(cosV[i * n + j]);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) if (i !== j) offDiag.push(cosV[i * n + j]);
+  }
   return {
     step: options.step,
     batch: n,

@@ -31,7 +31,11 @@ export function splitTriplets(triplets: Triplets, maxImages: number): TripletMic
     if (a.length === 0) return;
     out.push({
       images: Int32Array.from(map.keys()),
-      triplets: { anchors: Int32Array.from(a), positives: Int32Array.from(p), negatives: Int32Array.from(n) },
+      triplets: {
+        anchors: Int32Array.from(a),
+        positives: Int32Array.from(p),
+        negatives: Int32Array.from(n),
+      },
     });
     map = new Map();
     a = [];

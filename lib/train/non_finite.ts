@@ -31,7 +31,9 @@ export interface NonFiniteFacts {
 
 /** Best guess at why a loss or gradient became NaN/Inf. */
 export function likelyNonFiniteCause(facts: NonFiniteFacts): string {
-  if (facts.inputNonFinite) return "the input batch contains NaN/Inf pixels (a bad image or decoder)";
+  if (facts.inputNonFinite) {
+    return "the input batch contains NaN/Inf pixels (a bad image or decoder)";
+  }
   if (facts.distance === "euclidean" && (facts.minDistance ?? 1) <= 1e-12) {
     return "a square root at zero distance: plain 'euclidean' has an infinite derivative at d = 0, " +
       "and some embeddings coincide (including each row with itself in the distance matrix); use " +
@@ -53,22 +55,30 @@ export function likelyNonFiniteCause(facts: NonFiniteFacts): string {
 export class NonFiniteError extends Error {
   readonly step: number;
   readonly what: "loss" | "gradient";
-  readonly cause: string;
+  readonly likelyCause: string;
   /** Checkpoint left intact, if any. */
   readonly lastCheckpoint?: string;
   constructor(
-    args: { step: number; what: "loss" | "gradient"; cause: string; lastCheckpoint?: string; detail?: string },
+    args: {
+      step: number;
+      what: "loss" | "gradient";
+      cause: string;
+      lastCheckpoint?: string;
+      detail?: string;
+    },
   ) {
     super(
       `Training stopped at step ${args.step}: the ${args.what} is NaN/Inf${
         args.detail ? ` (${args.detail})` : ""
       }. Likely cause: ${args.cause}.` +
-        (args.lastCheckpoint ? ` Last good checkpoint: ${args.lastCheckpoint}` : " No checkpoint was written yet."),
+        (args.lastCheckpoint
+          ? ` Last good checkpoint: ${args.lastCheckpoint}`
+          : " No checkpoint was written yet."),
     );
     this.name = "NonFiniteError";
     this.step = args.step;
     this.what = args.what;
-    this.cause = args.cause;
+    this.likelyCause = args.cause;
     this.lastCheckpoint = args.lastCheckpoint;
   }
 }

@@ -86,7 +86,9 @@ const SLOTS: Record<OptimizerName, string[]> = {
 export function createOptimizer(name: OptimizerName, options: OptimizerOptions = {}): Optimizer {
   if (!(name in SLOTS)) {
     throw new Error(
-      `createOptimizer: unknown optimizer '${name}'; expected one of ${Object.keys(SLOTS).join(", ")}`,
+      `createOptimizer: unknown optimizer '${name}'; expected one of ${
+        Object.keys(SLOTS).join(", ")
+      }`,
     );
   }
   const eps = options.epsilon ?? (name === "adam" ? 1e-8 : 1e-7);
@@ -166,22 +168,31 @@ export function createOptimizer(name: OptimizerName, options: OptimizerOptions =
     },
     async getState() {
       const out: OptimizerState["slots"] = [];
-      for (const [key, t] of [...slots.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      for (
+        const [key, t] of [...slots.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      ) {
         const [variable, s] = key.split("\u0000");
-        out.push({ variable, slot: s, shape: [...t.shape], values: (await t.data()) as Float32Array });
+        out.push({
+          variable,
+          slot: s,
+          shape: [...t.shape],
+          values: (await t.data()) as Float32Array,
+        });
       }
       return { name, iterations, slots: out };
     },
     setState(state) {
       if (state.name !== name) {
-        throw new Error(`optimizer.setState: state is for '${state.name}', this optimizer is '${name}'`);
+        throw new Error(
+          `optimizer.setState: state is for '${state.name}', this optimizer is '${name}'`,
+        );
       }
       for (const t of slots.values()) t.dispose();
       slots.clear();
       iterations = state.iterations;
       for (const s of state.slots) {
         const key = `${s.variable}\u0000${s.slot}`;
-        slots.set(key, tf.variable(tf.tensor(s.values, s.shape, "float32"), false));
+        slots.set(key, tf.tidy(() => tf.variable(tf.tensor(s.values, s.shape, "float32"), false)));
       }
     },
     dispose() {

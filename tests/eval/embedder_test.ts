@@ -15,7 +15,9 @@ function perturbBatchNorm(model: tf.LayersModel, seed: number): number {
     const names = layer.weights.map((w) => w.originalName);
     const next = weights.map((w, i) => {
       const values = Float32Array.from({ length: w.size }, () => rng.normal());
-      if (/moving_variance/.test(names[i])) values.forEach((v, k) => (values[k] = 0.5 + Math.abs(v)));
+      if (/moving_variance/.test(names[i])) {
+        values.forEach((v, k) => (values[k] = 0.5 + Math.abs(v)));
+      }
       return tf.tensor(values, w.shape);
     });
     layer.setWeights(next);
@@ -43,9 +45,13 @@ Deno.test("modelEmbedder() gives an image the same vector alone and inside a bat
       assert.ok(Math.abs(a[i] - b[i]) < 1e-5, `coordinate ${i}: alone ${a[i]} vs in batch ${b[i]}`);
     }
     // Control: in training mode the same image's embedding does depend on its batch.
-    const trainBatch = tf.tidy(() => (model.apply(batch, { training: true }) as tf.Tensor2D).slice([2, 0], [1, 16]));
+    const trainBatch = tf.tidy(() =>
+      (model.apply(batch, { training: true }) as tf.Tensor2D).slice([2, 0], [1, 16])
+    );
     const trainPair = tf.tidy(() =>
-      (model.apply(tf.concat([alone, batch.slice([0, 0, 0, 0], [1, s, s, 3])]), { training: true }) as tf.Tensor2D)
+      (model.apply(tf.concat([alone, batch.slice([0, 0, 0, 0], [1, s, s, 3])]), {
+        training: true,
+      }) as tf.Tensor2D)
         .slice([0, 0], [1, 16])
     );
     const t1 = await trainBatch.data(), t2 = await trainPair.data();
@@ -63,7 +69,10 @@ Deno.test("modelEmbedder() rejects images of the wrong size and names the shapes
     const embedder = modelEmbedder(model, { name: "tiny" });
     assert.equal(embedder.inputSize, 32);
     const wrong = tf.zeros([1, 16, 16, 3]) as tf.Tensor4D;
-    assert.throws(() => embedder.embed(wrong), /tiny: expects images \[N,32,32,3\], got \[1,16,16,3\]/);
+    assert.throws(
+      () => embedder.embed(wrong),
+      /tiny: expects images \[N,32,32,3\], got \[1,16,16,3\]/,
+    );
     wrong.dispose();
   });
   model.dispose();

@@ -20,7 +20,9 @@ Deno.test("identify() agrees with a naive sort-based reference", () => {
   const rng = createRng(4);
   const n = 60, dim = 12;
   const labels = Array.from({ length: n }, (_, i) => i % 12);
-  const rows = labels.map((l) => Array.from({ length: dim }, (_, k) => (k === l ? 2 : 0) + rng.normal()));
+  const rows = labels.map((l) =>
+    Array.from({ length: dim }, (_, k) => (k === l ? 2 : 0) + rng.normal())
+  );
   for (const distance of ["euclidean", "cosine"] as const) {
     const r = identify(rows, labels, { ks: [1, 3, 7], distance });
     const dist = (a: number[], b: number[]) => {
@@ -32,7 +34,9 @@ Deno.test("identify() agrees with a naive sort-based reference", () => {
     for (let q = 0; q < n; q++) {
       const order = rows.map((_, j) => j).filter((j) => j !== q)
         .sort((a, b) => dist(rows[q], rows[a]) - dist(rows[q], rows[b]) || a - b);
-      for (const k of [1, 3, 7]) if (order.slice(0, k).some((j) => labels[j] === labels[q])) hits[k]++;
+      for (const k of [1, 3, 7]) {
+        if (order.slice(0, k).some((j) => labels[j] === labels[q])) hits[k]++;
+      }
     }
     assert.equal(r.rank1, hits[1] / n, distance);
     assert.equal(r.recallAtK[3], hits[3] / n, distance);

@@ -4,7 +4,10 @@ import { createRng } from "../../lib/random/mod.ts";
 
 Deno.test("pcaProject() finds the axes of an axis-aligned ellipse and their variances", () => {
   const rng = createRng(1);
-  const rows = Array.from({ length: 2000 }, () => [rng.normal() * 0.5, rng.normal() * 3, rng.normal() * 0.1]);
+  const rows = Array.from(
+    { length: 2000 },
+    () => [rng.normal() * 0.5, rng.normal() * 3, rng.normal() * 0.1],
+  );
   const p = pcaProject(rows);
   assert.ok(Math.abs(Math.abs(p.components[0][1]) - 1) < 1e-3, `pc1 ${p.components[0]}`);
   assert.ok(Math.abs(Math.abs(p.components[1][0]) - 1) < 1e-3, `pc2 ${p.components[1]}`);

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
 import {
+  BatchNorm,
   L2Normalize,
   L2Pooling2D,
   LocalResponseNorm,
@@ -45,7 +46,10 @@ Deno.test("L2Pooling2D equals the square root of the zero-padded windowed sum of
               }
             }
             const g = got[(i * ow + j) * c + k];
-            assert.ok(Math.abs(g - Math.sqrt(s)) < 1e-4, `(${i},${j},${k}) ${g} vs ${Math.sqrt(s)}`);
+            assert.ok(
+              Math.abs(g - Math.sqrt(s)) < 1e-4,
+              `(${i},${j},${k}) ${g} vs ${Math.sqrt(s)}`,
+            );
           }
         }
       }
@@ -75,7 +79,9 @@ Deno.test("LocalResponseNorm divides by (1 + 2e-5·Σ window x²)^0.75 over 5 ch
     for (let p = 0; p < 2; p++) {
       for (let k = 0; k < c; k++) {
         let s = 0;
-        for (let j = Math.max(0, k - 2); j <= Math.min(c - 1, k + 2); j++) s += data[p * c + j] ** 2;
+        for (let j = Math.max(0, k - 2); j <= Math.min(c - 1, k + 2); j++) {
+          s += data[p * c + j] ** 2;
+        }
         const want = data[p * c + k] / (1 + 2e-5 * s) ** 0.75;
         assert.ok(Math.abs(got[p * c + k] - want) < 1e-3 * Math.abs(want) + 1e-5, `${k}`);
       }
@@ -128,4 +134,51 @@ Deno.test("custom layers round-trip through their registered config", () => {
     ) as tf.layers.Layer;
     assert.deepEqual(back.getConfig(), layer.getConfig());
   }
+});
+
+Deno.test("BatchNorm matches tf.layers.batchNormalization: outputs, gradients, moving statistics", async () => {
+  await assertNoLeak(async () => {
+    const x = tf.randomNormal([4, 5, 5, 3], 1, 2, "float32", 1);
+    const w = tf.randomNormal([4, 5, 5, 3], 0, 1, "float32", 2);
+    const ours = new BatchNorm({ name: "ours" });
+    const theirs = tf.layers.batchNormalization({ name: "theirs" });
+    const results: number[][][] = [];
+    for (const layer of [ours, theirs]) {
+      tf.dispose(layer.apply(x) as tf.Tensor); // build
+      const init = [
+        tf.tensor1d([1, 2, 3]),
+        tf.tensor1d([0.1, 0.2, 0.3]),
+        tf.zeros([3]),
+        tf.ones([3]),
+      ];
+      layer.setWeights(init);
+      tf.dispose(init);
+      const f = (t: tf.Tensor) =>
+        tf.sum(tf.mul(layer.apply(t, { training: true }) as tf.Tensor, w));
+      const vars = layer.trainableWeights.map((v) => (v as unknown as { val: tf.Variable }).val);
+      const { value, grads } = tf.variableGrads(() => f(x) as tf.Scalar, vars);
+      const gx = tf.grad(f)(x);
+      const inferred = layer.apply(x) as tf.Tensor;
+      const moving = layer.getWeights().slice(2);
+      results.push([
+        Array.from(await value.data()),
+        Array.from(await gx.data()),
+        ...(await Promise.all(vars.map(async (v) => Array.from(await grads[v.name].data())))),
+        ...(await Promise.all(moving.map(async (t) => Array.from(await t.data())))),
+        Array.from(await inferred.data()),
+      ]);
+      tf.dispose([value, gx, inferred, ...Object.values(grads)]);
+      layer.dispose();
+    }
+    const [a, b] = results;
+    a.forEach((arr, i) =>
+      arr.forEach((v, j) =>
+        assert.ok(
+          Math.abs(v - b[i][j]) < 1e-4 * (1 + Math.abs(b[i][j])),
+          `${i}/${j}: ${v} vs ${b[i][j]}`,
+        )
+      )
+    );
+    tf.dispose([x, w]);
+  });
 });

@@ -4,7 +4,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Distance } from "./distance.ts";
-import { assertBatch, assertSameBatch, squaredMatrix, squaredPairwise } from "./_squared.ts";
+import {
+  assertBatch,
+  assertSameBatch,
+  eyeMatrix,
+  squaredMatrix,
+  squaredPairwise,
+} from "./_squared.ts";
 
 /**
  * Euclidean distance d(a, b) = √(Σ_k (a_k − b_k)²); smaller is closer.
@@ -31,7 +37,7 @@ export function euclidean(): Distance {
     matrix(x: tf.Tensor2D): tf.Tensor2D {
       assertBatch(x, "euclidean().matrix");
       return tf.tidy(() => {
-        const eye = tf.eye(x.shape[0]);
+        const eye = eyeMatrix(x.shape[0]);
         return tf.sub(tf.sqrt(tf.add(squaredMatrix(x), eye)), eye) as tf.Tensor2D;
       });
     },

@@ -13,7 +13,9 @@ export function checkLabels(labels: ArrayLike<number>, n: number, where: string)
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = labels[i];
-    if (!Number.isInteger(v)) throw new Error(`${where}: labels[${i}] must be an integer, got ${v}`);
+    if (!Number.isInteger(v)) {
+      throw new Error(`${where}: labels[${i}] must be an integer, got ${v}`);
+    }
     out[i] = v;
   }
   return out;

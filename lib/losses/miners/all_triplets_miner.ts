@@ -36,7 +36,10 @@ export function countValidTriplets(labels: ArrayLike<number>): number {
  * console.assert(t.anchors.length === 2 && t.negatives[0] === 2);
  * ```
  */
-export function allTriplets(labels: ArrayLike<number>, options: AllTripletsMinerOptions = {}): Triplets {
+export function allTriplets(
+  labels: ArrayLike<number>,
+  options: AllTripletsMinerOptions = {},
+): Triplets {
   const max = options.maxTriplets ?? DEFAULT_MAX_TRIPLETS;
   const total = countValidTriplets(labels);
   if (total > max) {

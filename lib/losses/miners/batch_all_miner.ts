@@ -9,6 +9,7 @@ import type { Miner } from "./miner.ts";
 import { IndexBuffer, type Triplets, tripletsFrom } from "./tuples.ts";
 import { checkEmbeddings, checkLabels, checkMargin, distanceData } from "./_labels.ts";
 import { DEFAULT_MAX_TRIPLETS } from "./all_triplets_miner.ts";
+import { activeNegatives, anchorRowsOf } from "./_anchor_queries.ts";
 
 /** Options of {@link batchAllMiner}. */
 export interface BatchAllMinerOptions {
@@ -45,27 +46,27 @@ export function batchAllMiner(options: BatchAllMinerOptions = {}): Miner {
       const n = checkEmbeddings(embeddings, "batchAllMiner");
       const labels = checkLabels(rawLabels, n, "batchAllMiner");
       const raw = await distanceData(distance, embeddings);
-      const a = new IndexBuffer(), p = new IndexBuffer(), ng = new IndexBuffer();
+      const d = sign === 1 ? raw : raw.map((v) => -v);
+      const anchorRows = anchorRowsOf(labels);
+      const rowsOf = Array.from({ length: n }, (_, i) => anchorRows(i));
+      let total = 0;
+      for (let i = 0; i < n; i++) total += activeNegatives(d, n, i, rowsOf[i], margin, true).count;
+      if (total > max) {
+        throw new Error(
+          `batchAllMiner: ${total} active triplets in a batch of ${n}, more than maxTriplets=${max}; ` +
+            `raise maxTriplets or use semihard/hardest`,
+        );
+      }
+      const a = new IndexBuffer(total), p = new IndexBuffer(total), ng = new IndexBuffer(total);
       for (let i = 0; i < n; i++) {
-        const row = i * n;
-        for (let j = 0; j < n; j++) {
-          if (j === i || labels[j] !== labels[i]) continue;
-          const dap = sign * raw[row + j];
-          for (let k = 0; k < n; k++) {
-            if (labels[k] === labels[i]) continue;
-            if (dap - sign * raw[row + k] + margin > 0) {
-              if (a.length >= max) {
-                throw new Error(
-                  `batchAllMiner: more than maxTriplets=${max} active triplets in a batch of ${n}; ` +
-                    `raise maxTriplets or use semihard/hardest`,
-                );
-              }
-              a.push(i);
-              p.push(j);
-              ng.push(k);
-            }
+        const { lists } = activeNegatives(d, n, i, rowsOf[i], margin, false);
+        rowsOf[i].positives.forEach((j, m) => {
+          for (const k of lists[m]) {
+            a.push(i);
+            p.push(j);
+            ng.push(k);
           }
-        }
+        });
       }
       return tripletsFrom(a, p, ng);
     },

@@ -3,14 +3,20 @@
  * @module
  */
 import type { Miner, MinerName } from "./miner.ts";
-import { type RandomMinerOptions, randomMiner } from "./random_miner.ts";
-import { type AllTripletsMinerOptions, allTripletsMiner } from "./all_triplets_miner.ts";
-import { type SemihardMinerOptions, semihardMiner } from "./semihard_miner.ts";
-import { type HardestMinerOptions, hardestMiner } from "./hardest_miner.ts";
-import { type BatchAllMinerOptions, batchAllMiner } from "./batch_all_miner.ts";
+import { randomMiner, type RandomMinerOptions } from "./random_miner.ts";
+import { allTripletsMiner, type AllTripletsMinerOptions } from "./all_triplets_miner.ts";
+import { semihardMiner, type SemihardMinerOptions } from "./semihard_miner.ts";
+import { hardestMiner, type HardestMinerOptions } from "./hardest_miner.ts";
+import { batchAllMiner, type BatchAllMinerOptions } from "./batch_all_miner.ts";
 
 /** Every built-in miner name. */
-export const MINER_NAMES: readonly MinerName[] = ["random", "all", "semihard", "hardest", "batchAll"];
+export const MINER_NAMES: readonly MinerName[] = [
+  "random",
+  "all",
+  "semihard",
+  "hardest",
+  "batchAll",
+];
 
 /** The union of every miner's options; each miner reads the fields it knows. */
 export type CreateMinerOptions =
@@ -43,7 +49,9 @@ export function createMiner(name: MinerName, options: CreateMinerOptions = {}): 
       return batchAllMiner(options);
     default: {
       const bad: never = name;
-      throw new Error(`createMiner: unknown miner '${bad}'; expected one of ${MINER_NAMES.join(", ")}`);
+      throw new Error(
+        `createMiner: unknown miner '${bad}'; expected one of ${MINER_NAMES.join(", ")}`,
+      );
     }
   }
 }

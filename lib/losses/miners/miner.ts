@@ -13,6 +13,8 @@ export type MinerName = "random" | "all" | "semihard" | "hardest" | "batchAll";
  * the distance matrix with `await .data()`; the loss is then computed with gradient on the indices.
  */
 export interface Miner {
+  /** The miner's name. */
   readonly name: MinerName;
+  /** Triplet indices into the batch, chosen from the labels and (without gradient) the embeddings. */
   mine(embeddings: tf.Tensor2D, labels: ArrayLike<number>): Promise<Triplets>;
 }

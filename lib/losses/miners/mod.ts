@@ -7,3 +7,4 @@ export * from "./semihard_miner.ts";
 export * from "./hardest_miner.ts";
 export * from "./batch_all_miner.ts";
 export * from "./create_miner.ts";
+export * from "./all_pairs.ts";

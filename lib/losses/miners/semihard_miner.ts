@@ -9,6 +9,8 @@ import { squaredEuclidean } from "../distances/squared_euclidean.ts";
 import type { Miner } from "./miner.ts";
 import { IndexBuffer, type Triplets, tripletsFrom } from "./tuples.ts";
 import { checkEmbeddings, checkLabels, checkMargin, distanceData } from "./_labels.ts";
+import { firstAbove, firstAtLeast, sortedNegatives } from "./_sorted_negatives.ts";
+import { anchorRowsOf, closestFartherNegative } from "./_anchor_queries.ts";
 
 /** What to do for an anchor-positive pair that has no semi-hard negative. */
 export type SemihardFallback = "hardest" | "easiest" | "skip";
@@ -47,9 +49,10 @@ export interface SemihardMinerOptions {
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
  * import { semihardMiner } from "./semihard_miner.ts";
+ * // squared distances from row 0: positive 1, negatives 2.25 and 81; the band is (1, 3).
  * const x = tf.tensor2d([[0], [1], [1.5], [9]]);
- * const t = await semihardMiner({ margin: 1 }).mine(x, [0, 0, 1, 1]);
- * console.assert(t.anchors[0] === 0 && t.negatives[0] === 2 || t.anchors[0] !== 0);
+ * const t = await semihardMiner({ margin: 2 }).mine(x, [0, 0, 1, 1]);
+ * console.assert(t.anchors[0] === 0 && t.positives[0] === 1 && t.negatives[0] === 2);
  * x.dispose();
  * ```
  */
@@ -59,7 +62,9 @@ export function semihardMiner(options: SemihardMinerOptions = {}): Miner {
   const fallback = options.fallback ?? "hardest";
   const select = options.select ?? "hardest";
   if (!["hardest", "easiest", "skip"].includes(fallback)) {
-    throw new Error(`semihardMiner: 'fallback' must be hardest, easiest or skip, got '${fallback}'`);
+    throw new Error(
+      `semihardMiner: 'fallback' must be hardest, easiest or skip, got '${fallback}'`,
+    );
   }
   if (!["hardest", "random", "all"].includes(select)) {
     throw new Error(`semihardMiner: 'select' must be hardest, random or all, got '${select}'`);
@@ -74,39 +79,43 @@ export function semihardMiner(options: SemihardMinerOptions = {}): Miner {
       const raw = await distanceData(distance, embeddings);
       const d = sign === 1 ? raw : raw.map((v) => -v);
       const a = new IndexBuffer(), p = new IndexBuffer(), ng = new IndexBuffer();
-      const band: number[] = [];
+      const emit = (i: number, j: number, k: number) => {
+        a.push(i);
+        p.push(j);
+        ng.push(k);
+      };
+      const anchorRows = anchorRowsOf(labels);
       for (let i = 0; i < n; i++) {
+        const rows = anchorRows(i);
+        if (rows.positives.length === 0 || rows.negatives.length === 0) continue;
         const row = i * n;
-        for (let j = 0; j < n; j++) {
-          if (j === i || labels[j] !== labels[i]) continue;
-          const dap = d[row + j];
-          const hi = dap + margin;
-          band.length = 0;
-          let best = -1, bestD = Infinity; // hardest within the band
-          let hard = -1, hardD = Infinity; // smallest d_an overall
-          let easy = -1, easyD = -Infinity; // largest d_an overall
-          for (let k = 0; k < n; k++) {
-            if (labels[k] === labels[i]) continue;
-            const dan = d[row + k];
-            if (dan > dap && dan < hi) {
-              if (select === "hardest") {
-                if (dan < bestD) (bestD = dan), (best = k);
-              } else band.push(k);
-            }
-            if (dan < hardD) (hardD = dan), (hard = k);
-            if (dan > easyD) (easyD = dan), (easy = k);
-          }
-          const emit = (k: number) => {
-            a.push(i);
-            p.push(j);
-            ng.push(k);
-          };
-          if (select === "hardest" && best >= 0) emit(best);
-          else if (select === "random" && band.length > 0) emit(band[rng.int(band.length)]);
-          else if (select === "all" && band.length > 0) band.forEach(emit);
-          else if (fallback === "hardest" && hard >= 0) emit(hard);
-          else if (fallback === "easiest" && easy >= 0) emit(easy);
+        // Fallbacks: the closest and the farthest negative overall (ties: lowest row index).
+        let hard = -1, easy = -1;
+        for (const k of rows.negatives) {
+          if (hard < 0 || d[row + k] < d[row + hard]) hard = k;
+          if (easy < 0 || d[row + k] > d[row + easy]) easy = k;
         }
+        const closest = select === "hardest" ? closestFartherNegative(d, n, i, rows) : undefined;
+        const negs = select === "hardest" ? undefined : sortedNegatives(d, labels, i);
+        rows.positives.forEach((j, m) => {
+          const dap = d[row + j];
+          if (closest) {
+            const k = closest[m];
+            if (k >= 0 && d[row + k] < dap + margin) return emit(i, j, k);
+          } else if (negs) {
+            // The band d_ap < d_an < d_ap + α is the slice [lo, hi) of the sorted negatives.
+            const lo = firstAbove(negs.dist, dap);
+            const hi = firstAtLeast(negs.dist, dap + margin);
+            if (hi > lo) {
+              const band = Array.from(negs.rows.subarray(lo, hi)).sort((u, v) => u - v);
+              if (select === "random") emit(i, j, band[rng.int(band.length)]);
+              else for (const k of band) emit(i, j, k);
+              return;
+            }
+          }
+          if (fallback === "hardest") emit(i, j, hard);
+          else if (fallback === "easiest") emit(i, j, easy);
+        });
       }
       return tripletsFrom(a, p, ng);
     },

@@ -5,15 +5,21 @@
 
 /** Triplets of batch row indices: anchors[i] and positives[i] share a label, negatives[i] does not. */
 export interface Triplets {
+  /** Anchor rows. */
   anchors: Int32Array;
+  /** Positive rows (same label as the anchor, another row). */
   positives: Int32Array;
+  /** Negative rows (another label). */
   negatives: Int32Array;
 }
 
 /** Pairs of batch row indices; same[i] is 1 when a[i] and b[i] share a label, else 0. */
 export interface Pairs {
+  /** First rows. */
   a: Int32Array;
+  /** Second rows. */
   b: Int32Array;
+  /** 1 where a[i] and b[i] share a label, else 0. */
   same: Uint8Array;
 }
 
@@ -31,9 +37,11 @@ export function tupleCount(t: Triplets | Pairs): number {
 export class IndexBuffer {
   #data: Int32Array;
   #length = 0;
+  /** An empty buffer with room for `capacity` values before it grows. */
   constructor(capacity = 1024) {
     this.#data = new Int32Array(Math.max(16, capacity));
   }
+  /** Appends one value. */
   push(v: number): void {
     if (this.#length === this.#data.length) {
       const next = new Int32Array(this.#data.length * 2);
@@ -42,6 +50,7 @@ export class IndexBuffer {
     }
     this.#data[this.#length++] = v;
   }
+  /** The number of values pushed. */
   get length(): number {
     return this.#length;
   }

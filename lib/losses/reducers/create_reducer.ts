@@ -29,7 +29,9 @@ export function createReducer(name: ReducerName): Reducer {
       return sumReducer();
     default: {
       const bad: never = name;
-      throw new Error(`createReducer: unknown reducer '${bad}'; expected one of ${REDUCER_NAMES.join(", ")}`);
+      throw new Error(
+        `createReducer: unknown reducer '${bad}'; expected one of ${REDUCER_NAMES.join(", ")}`,
+      );
     }
   }
 }

@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Reducer } from "./reducer.ts";
 import { checkValues } from "./mean_reducer.ts";
+import { safeSum } from "./_safe_sum.ts";
 
 /**
  * The sum of the per-element losses divided by the number of non-zero ones ("mean over non-zero",
@@ -27,8 +28,8 @@ export function meanNonZeroReducer(): Reducer {
       checkValues(values, "meanNonZeroReducer");
       return tf.tidy(() => {
         // step(|v|) is 1 for non-zero, 0 for zero, NaN for NaN; its gradient is zero.
-        const count = tf.maximum(tf.sum(tf.step(tf.abs(values))), 1);
-        return tf.div(tf.sum(values), count) as tf.Scalar;
+        const count = tf.maximum(safeSum(tf.step(tf.abs(values)) as tf.Tensor1D), 1);
+        return tf.div(safeSum(values), count) as tf.Scalar;
       });
     },
   };

@@ -4,6 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Reducer } from "./reducer.ts";
+import { safeSum } from "./_safe_sum.ts";
 
 /** Throws unless `values` is rank 1. */
 export function checkValues(values: tf.Tensor, where: string): void {
@@ -29,7 +30,7 @@ export function meanReducer(): Reducer {
     name: "mean",
     reduce(values: tf.Tensor1D): tf.Scalar {
       checkValues(values, "meanReducer");
-      return tf.tidy(() => (values.size === 0 ? tf.mul(tf.sum(values), 0) : tf.mean(values)) as tf.Scalar);
+      return values.size === 0 ? safeSum(values) : (tf.mean(values) as tf.Scalar);
     },
   };
 }

@@ -9,6 +9,8 @@ export type ReducerName = "mean" | "meanNonZero" | "sum";
 
 /** Turns a loss's per-element values into the scalar that is minimised. Differentiable. */
 export interface Reducer {
+  /** The reducer's name. */
   readonly name: ReducerName;
+  /** The scalar of a loss's per-element values (differentiable). */
   reduce(values: tf.Tensor1D): tf.Scalar;
 }

@@ -2,9 +2,10 @@
  * Sum over all elements.
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { Reducer } from "./reducer.ts";
 import { checkValues } from "./mean_reducer.ts";
+import { safeSum } from "./_safe_sum.ts";
 
 /**
  * The sum of the per-element losses (0 when empty).
@@ -22,7 +23,7 @@ export function sumReducer(): Reducer {
     name: "sum",
     reduce(values: tf.Tensor1D): tf.Scalar {
       checkValues(values, "sumReducer");
-      return tf.sum(values) as tf.Scalar;
+      return safeSum(values);
     },
   };
 }

@@ -1,0 +1,272 @@
+/**
+ * `deno task bench model [--backend wasm] [--seconds S] [--batches 16,32] [--quick]
+ *  [--no-torch] [--torch-sizes 96,224] [--torch-timeout 120]`
+ *
+ * Forward and training-step throughput (images/s) of nn2 at 96 and 224 and nn4-small2 at 96, at
+ * batch 16 and 32, with the achieved GFLOP/s from the model's multiply-add count (2 FLOPs per
+ * multiply-add; a training step counted as 3 forward passes). Where Python with torch is present
+ * (Debian's python3-torch), the same run times the same NN2 steps in PyTorch on the CPU
+ * (bench/nn2_torch.py, 2 threads) and prints ours/PyTorch — by default at 96×96 only (the figure
+ * users compare; `--torch-sizes 96,224` adds 224), each PyTorch run cut off after
+ * `--torch-timeout` seconds.
+ *
+ * The training step is: forward in training mode, loss = mean(square(embedding)), gradients of
+ * every weight, SGD update. Each measurement runs one warm-up step, then repeats the step until
+ * `--seconds` have passed (at least one timed step). Besides wall-clock images/s, the table gives
+ * images per CPU-second (process CPU time, all threads), which is less sensitive to other load on
+ * the machine; the load average is printed at the start and the end.
+ *
+ * A case that fails (nn2 at 224, batch 32, training needs more than wasm's 4 GB heap) is reported
+ * and the run goes on; such cases run last.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { parseArgs } from "@std/cli";
+import { type BackendPreference, initBackend } from "../lib/backend/mod.ts";
+import { createModel, disposeModel, type ModelName, summarizeModel } from "../lib/model/mod.ts";
+
+type Mode = "forward" | "train";
+
+interface Case {
+  model: ModelName;
+  size: number;
+  batch: number;
+}
+
+interface Measured {
+  steps: number;
+  seconds: number;
+  cpuSeconds: number;
+  imagesPerSecond: number;
+}
+
+interface Row extends Case {
+  mode: Mode;
+  /** Multiply-adds per image (forward). */
+  macs: number;
+  ours?: Measured;
+  oursError?: string;
+  gflops?: number;
+  torch?: Measured;
+  torchError?: string;
+  ratio?: number;
+}
+
+/** CPU seconds (user + system, all threads) of this process, from /proc; NaN elsewhere. */
+function processCpuSeconds(): number {
+  try {
+    const stat = Deno.readTextFileSync("/proc/self/stat");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in 1/100 s ticks
+  } catch {
+    return NaN;
+  }
+}
+
+async function timeSteps(step: () => Promise<void>, minSeconds: number): Promise<Measured> {
+  await step(); // warm-up: kernel set-up, weight allocation
+  let steps = 0;
+  const t0 = performance.now();
+  const c0 = processCpuSeconds();
+  let seconds = 0;
+  do {
+    await step();
+    steps++;
+    seconds = (performance.now() - t0) / 1000;
+  } while (seconds < minSeconds);
+  return { steps, seconds, cpuSeconds: processCpuSeconds() - c0, imagesPerSecond: 0 };
+}
+
+async function measureOurs(c: Case, mode: Mode, minSeconds: number): Promise<Measured> {
+  const model = createModel(c.model, { inputSize: c.size, seed: 1 });
+  const x = tf.randomUniform([c.batch, c.size, c.size, 3], -1, 1, "float32", 2);
+  const opt = tf.train.sgd(1e-3);
+  const step = mode === "forward"
+    ? async () => {
+      const y = model.predict(x) as tf.Tensor;
+      await y.data();
+      y.dispose();
+    }
+    : async () => {
+      const loss = opt.minimize(
+        () => tf.mean(tf.square(model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar,
+        true,
+      )!;
+      await loss.data();
+      loss.dispose();
+    };
+  try {
+    const m = await timeSteps(step, minSeconds);
+    m.imagesPerSecond = (m.steps * c.batch) / m.seconds;
+    return m;
+  } finally {
+    x.dispose();
+    opt.dispose();
+    disposeModel(model);
+  }
+}
+
+/** The first python3 that can import torch, or undefined. */
+async function findTorchPython(): Promise<string | undefined> {
+  for (const py of ["python3", "/usr/bin/python3"]) {
+    try {
+      const out = await new Deno.Command(py, {
+        args: ["-c", "import torch"],
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      if (out.success) return py;
+    } catch {
+      // not installed
+    }
+  }
+  return undefined;
+}
+
+async function measureTorch(
+  python: string,
+  c: Case,
+  mode: Mode,
+  minSeconds: number,
+  timeoutSeconds: number,
+): Promise<Measured> {
+  const script = new URL("./nn2_torch.py", import.meta.url).pathname;
+  const args = [script, "--size", `${c.size}`, "--batch", `${c.batch}`, "--threads", "2"];
+  args.push("--seconds", `${minSeconds}`, "--mode", mode);
+  const out = await new Deno.Command(python, {
+    args,
+    signal: AbortSignal.timeout(timeoutSeconds * 1000),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    const err = new TextDecoder().decode(out.stderr).trim().split("\n").at(-1) ?? "";
+    throw new Error(out.signal ? `timed out after ${timeoutSeconds} s` : `failed: ${err}`);
+  }
+  const j = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+  return {
+    steps: j.steps,
+    seconds: j.seconds,
+    cpuSeconds: j.cpu_seconds,
+    imagesPerSecond: j.images_per_s,
+  };
+}
+
+const fmt = (v: number | undefined, digits = 2) =>
+  v === undefined || !Number.isFinite(v) ? "" : v.toFixed(digits);
+
+const perCpu = (m: Measured | undefined, batch: number) =>
+  m ? (m.steps * batch) / m.cpuSeconds : undefined;
+
+const gflopsOf = (imagesPerSecond: number, macs: number, mode: Mode) =>
+  (imagesPerSecond * macs * 2 * (mode === "train" ? 3 : 1)) / 1e9;
+
+function renderTable(rows: Row[]): string {
+  const head = [
+    "model",
+    "size",
+    "batch",
+    "mode",
+    "ours img/s",
+    "ours GFLOP/s",
+    "ours img/CPU-s",
+    "PyTorch img/s",
+    "PyTorch GFLOP/s",
+    "PyTorch img/CPU-s",
+    "ours/PyTorch",
+  ];
+  const body = rows.map((r) => [
+    r.model,
+    `${r.size}`,
+    `${r.batch}`,
+    r.mode,
+    r.ours ? fmt(r.ours.imagesPerSecond) : `failed: ${r.oursError}`,
+    fmt(r.gflops, 1),
+    fmt(perCpu(r.ours, r.batch)),
+    r.torch ? fmt(r.torch.imagesPerSecond) : r.torchError ?? "",
+    r.torch ? fmt(gflopsOf(r.torch.imagesPerSecond, r.macs, r.mode), 1) : "",
+    fmt(perCpu(r.torch, r.batch)),
+    fmt(r.ratio, 3),
+  ]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(w[i])).join("  ");
+  return [line(head), w.map((n) => "-".repeat(n)).join("  "), ...body.map(line)].join("\n");
+}
+
+const loadAverage = async () =>
+  (await Deno.readTextFile("/proc/loadavg").catch(() => "")).split(" ").slice(0, 3).join(" ");
+
+/** Runs the benchmark; `args` are the flags after `deno task bench model`. */
+export default async function benchModel(args: string[]): Promise<void> {
+  const flags = parseArgs(args, {
+    string: ["backend", "seconds", "batches", "torch-sizes", "torch-timeout"],
+    boolean: ["torch", "quick"],
+    negatable: ["torch"],
+    default: {
+      backend: "wasm",
+      seconds: "2",
+      batches: "16,32",
+      torch: true,
+      "torch-sizes": "96",
+      "torch-timeout": "120",
+    },
+  });
+  const choice = await initBackend(flags.backend as BackendPreference);
+  console.log(choice.summary);
+  const minSeconds = Number(flags.seconds);
+  const batches = String(flags.batches).split(",").map(Number);
+  const torchSizes = String(flags["torch-sizes"]).split(",").map(Number);
+  const torchTimeout = Number(flags["torch-timeout"]);
+  // nn2 at 224 last: its batch-32 training step may exhaust the wasm heap.
+  const shapes: [ModelName, number][] = flags.quick
+    ? [["nn2", 96], ["nn4-small2", 96]]
+    : [["nn2", 96], ["nn4-small2", 96], ["nn2", 224]];
+  const python = flags.torch ? await findTorchPython() : undefined;
+  console.log(
+    python
+      ? `PyTorch: ${python} (bench/nn2_torch.py, 2 threads)`
+      : `PyTorch: ${flags.torch ? "no python3 with torch found" : "skipped (--no-torch)"}`,
+  );
+  const loadStart = await loadAverage();
+  const rows: Row[] = [];
+  const t0 = performance.now();
+  for (const [model, size] of shapes) {
+    const probe = createModel(model, { inputSize: size });
+    const macs = summarizeModel(probe).total.flops;
+    disposeModel(probe);
+    for (const batch of batches) {
+      for (const mode of ["forward", "train"] as const) {
+        const c = { model, size, batch };
+        const row: Row = { ...c, mode, macs };
+        try {
+          row.ours = await measureOurs(c, mode, minSeconds);
+          row.gflops = gflopsOf(row.ours.imagesPerSecond, macs, mode);
+        } catch (e) {
+          row.oursError = (e as Error).message.split("\n")[0].slice(0, 60);
+        }
+        if (python && model === "nn2" && torchSizes.includes(size)) {
+          try {
+            row.torch = await measureTorch(python, c, mode, minSeconds, torchTimeout);
+            if (row.ours) row.ratio = row.ours.imagesPerSecond / row.torch.imagesPerSecond;
+          } catch (e) {
+            row.torchError = (e as Error).message.slice(0, 60);
+          }
+        }
+        rows.push(row);
+        console.error(
+          `  ${model}@${size} b${batch} ${mode}: ` +
+            (row.ours ? `${fmt(row.ours.imagesPerSecond)} img/s` : `failed (${row.oursError})`) +
+            (row.torch ? `, PyTorch ${fmt(row.torch.imagesPerSecond)} img/s` : ""),
+        );
+      }
+    }
+  }
+  console.log(
+    `\nforward and training-step throughput on ${choice.name}` +
+      ` (GFLOP/s = 2 × multiply-adds × img/s; training = 3 forward passes)`,
+  );
+  console.log(renderTable(rows));
+  console.log(`load average: ${loadStart} at start, ${await loadAverage()} at end`);
+  console.log(`total ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(JSON.stringify({ backend: choice.name, loadStart, rows }));
+}

@@ -1,0 +1,104 @@
+/**
+ * Internal: trains one variant of an experiment with lib/train, logs its step metrics (tagged with
+ * the variant) to the run's metrics.jsonl, evaluates verification on the set's pairs, and returns
+ * a compact outcome with the collapse diagnosis.
+ * @module
+ */
+import { type TrainConfig, trainEmbedding, type TrainResult } from "../lib/train/mod.ts";
+import { evaluatePairs, modelEmbedder } from "../lib/eval/mod.ts";
+import type { ExperimentContext } from "./define_experiment.ts";
+import type { SynthData } from "./_synth_data.ts";
+
+/** What one trained variant produced. */
+export interface VariantOutcome {
+  variant: string;
+  steps: number;
+  finalLoss: number;
+  /** Triplet accuracy of the last step (fraction of valid triplets with d_an > d_ap). */
+  accuracy: number;
+  dAp: number;
+  dAn: number;
+  collapsed: boolean;
+  collapseStep: number | null;
+  /** lib/train's diagnosis: mechanism and one sentence. */
+  mechanism: string;
+  diagnosis: string;
+  verificationAccuracy: number;
+  valAtFar: number;
+  far: number;
+  seconds: number;
+  /** Step metrics (for plots). */
+  history: Record<string, number | boolean>[];
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+/** Trains `config` on `data`, evaluates it, logs, and disposes the model. */
+export async function trainVariant(
+  ctx: ExperimentContext,
+  variant: string,
+  config: TrainConfig,
+  data: SynthData,
+  options: { far?: number; keepModel?: boolean } = {},
+): Promise<VariantOutcome & { result?: TrainResult }> {
+  const started = performance.now();
+  const bar = ctx.progress(config.steps, variant, "step");
+  const result = await trainEmbedding({ data: data.dataset, ...config }, {
+    progress: bar,
+    signal: ctx.signal,
+  });
+  bar.done();
+  const history = result.history.map((m) => ({
+    step: m.step,
+    loss: m.loss,
+    accuracy: m.accuracy,
+    dAp: m.dAp.mean,
+    dAn: m.dAn.mean,
+    activeFraction: m.activeFraction,
+    gradNorm: m.gradNorm,
+    spread: m.spread.meanPairwise,
+    collapsed: m.collapsed,
+  }));
+  for (const h of history) await ctx.log({ variant, ...h });
+  const far = options.far ?? 1e-2;
+  let verificationAccuracy = NaN, valAtFar = NaN;
+  if (data.pairs.length > 0) {
+    const ev = await evaluatePairs(modelEmbedder(result.model), data.pairs, {
+      root: data.dir,
+      far,
+      folds: 5,
+      fileFolds: false,
+    });
+    verificationAccuracy = ev.verification.accuracy;
+    valAtFar = ev.verification.valAtFar.val;
+  }
+  // Last few steps smooth out per-batch noise.
+  const tail = history.slice(-Math.max(1, Math.min(5, Math.floor(history.length / 5))));
+  const outcome: VariantOutcome = {
+    variant,
+    steps: result.step,
+    finalLoss: mean(tail.map((h) => h.loss)),
+    accuracy: mean(tail.map((h) => h.accuracy)),
+    dAp: mean(tail.map((h) => h.dAp)),
+    dAn: mean(tail.map((h) => h.dAn)),
+    collapsed: result.collapseStep !== undefined,
+    collapseStep: result.collapseStep ?? null,
+    mechanism: result.diagnosis?.mechanism ?? "none",
+    diagnosis: result.diagnosis?.summary ?? "",
+    verificationAccuracy,
+    valAtFar,
+    far,
+    seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+    history,
+  };
+  await ctx.log({ type: "outcome", ...brief(outcome), variant });
+  if (options.keepModel) return { ...outcome, result };
+  result.model.dispose();
+  return outcome;
+}
+
+/** The outcome without its history, for summaries. */
+export function brief(o: VariantOutcome): Omit<VariantOutcome, "history" | "variant"> {
+  const { history: _h, variant: _v, ...rest } = o;
+  return rest;
+}

@@ -1,0 +1,139 @@
+/**
+ * Batch normalisation over the last (channel) axis with a closed-form gradient.
+ *
+ * Same computation and weights as `tf.layers.batchNormalization` (gamma, beta, moving_mean,
+ * moving_variance; biased batch variance; momentum 0.99, epsilon 1e-3), but training mode is one
+ * `tf.customGrad` node whose backward pass is the textbook formula
+ * dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)). tfjs's own FusedBatchNorm gradient tiles the
+ * scale to the full tensor and back-propagates through the batch moments, which on the wasm backend
+ * made a batch-norm net's training step about 2.5× slower.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { BatchNorm } from "./batch_norm.ts";
+ * const y = new BatchNorm().apply(tf.ones([2, 3, 3, 4]), { training: true }) as tf.Tensor;
+ * console.assert(y.shape[3] === 4);
+ * ```
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** Arguments of {@link BatchNorm}. */
+export interface BatchNormArgs {
+  /** Moving-average momentum. Default 0.99. */
+  momentum?: number;
+  /** Added to the variance. Default 1e-3. */
+  epsilon?: number;
+  /** Layer name. */
+  name?: string;
+  /** Whether gamma and beta train. Default true. */
+  trainable?: boolean;
+}
+
+type LayerVariable = ReturnType<tf.layers.Layer["addWeight"]>;
+
+/** Batch normalisation over the channel (last) axis. */
+export class BatchNorm extends tf.layers.Layer {
+  /** Registered class name (serialisation). */
+  static className = "BatchNorm";
+  readonly momentum: number;
+  readonly epsilon: number;
+  private gamma?: LayerVariable;
+  private beta?: LayerVariable;
+  private movingMean?: LayerVariable;
+  private movingVariance?: LayerVariable;
+
+  constructor(args: BatchNormArgs = {}) {
+    super({ name: args.name, trainable: args.trainable });
+    this.momentum = args.momentum ?? 0.99;
+    this.epsilon = args.epsilon ?? 1e-3;
+    this.supportsMasking = true;
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const c = s[s.length - 1];
+    if (c == null) throw new Error(`BatchNorm '${this.name}': the channel axis must be known`);
+    this.gamma = this.addWeight("gamma", [c], "float32", tf.initializers.ones(), undefined, true);
+    this.beta = this.addWeight("beta", [c], "float32", tf.initializers.zeros(), undefined, true);
+    this.movingMean = this.addWeight(
+      "moving_mean",
+      [c],
+      "float32",
+      tf.initializers.zeros(),
+      undefined,
+      false,
+    );
+    this.movingVariance = this.addWeight(
+      "moving_variance",
+      [c],
+      "float32",
+      tf.initializers.ones(),
+      undefined,
+      false,
+    );
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const gamma = this.gamma!.read();
+    const beta = this.beta!.read();
+    if (!kwargs?.training) {
+      return tf.tidy(() => {
+        const scale = tf.mul(gamma, tf.rsqrt(tf.add(this.movingVariance!.read(), this.epsilon)));
+        const shift = tf.sub(beta, tf.mul(this.movingMean!.read(), scale));
+        return tf.add(tf.mul(x, scale), shift);
+      });
+    }
+    const axes = x.shape.slice(0, -1).map((_, i) => i);
+    const count = x.size / (x.shape[x.shape.length - 1] as number);
+    const eps = this.epsilon;
+    let stats: { mean: tf.Tensor; variance: tf.Tensor } | undefined;
+    const normalize = tf.customGrad((...args: (tf.Tensor | ((t: tf.Tensor[]) => void))[]) => {
+      const [xi, g, b] = args as tf.Tensor[];
+      const save = args[3] as (t: tf.Tensor[]) => void;
+      const { mean, variance } = tf.moments(xi, axes);
+      const invStd = tf.rsqrt(tf.add(variance, eps));
+      const xhat = tf.mul(tf.sub(xi, mean), invStd);
+      save([xhat, invStd, g]);
+      stats = { mean: tf.keep(mean), variance: tf.keep(variance) };
+      return {
+        value: tf.add(tf.mul(xhat, g), b),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [xh, inv, gm] = saved;
+          const dBeta = tf.sum(dy, axes);
+          const dGamma = tf.sum(tf.mul(dy, xh), axes);
+          const centred = tf.sub(dy, tf.div(dBeta, count));
+          const dx = tf.mul(
+            tf.sub(centred, tf.mul(xh, tf.div(dGamma, count))),
+            tf.mul(gm, inv),
+          );
+          return [dx, dGamma, dBeta];
+        },
+      };
+    });
+    const y = normalize(x, gamma, beta) as tf.Tensor;
+    if (stats) {
+      const { mean, variance } = stats;
+      tf.tidy(() => {
+        const m = this.momentum;
+        this.movingMean!.write(tf.add(tf.mul(this.movingMean!.read(), m), tf.mul(mean, 1 - m)));
+        this.movingVariance!.write(
+          tf.add(tf.mul(this.movingVariance!.read(), m), tf.mul(variance, 1 - m)),
+        );
+      });
+      tf.dispose([mean, variance]);
+    }
+    return y;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), momentum: this.momentum, epsilon: this.epsilon };
+  }
+}

@@ -1,0 +1,97 @@
+import * as tf from "@tensorflow/tfjs";
+import assert from "node:assert/strict";
+import { useTestBackend } from "../_helpers/leak.ts";
+import { BACKEND_PREFERENCES, initBackend, trainingKernelNames } from "../../lib/backend/mod.ts";
+
+await useTestBackend();
+
+function installed(pkg: string): boolean {
+  try {
+    return Deno.statSync(new URL(`../../node_modules/${pkg}/package.json`, import.meta.url)).isFile;
+  } catch {
+    return false;
+  }
+}
+const nativeInstalled = installed("@tensorflow/tfjs-node") ||
+  installed("@tensorflow/tfjs-node-gpu");
+
+Deno.test({
+  name:
+    "initBackend('auto') picks wasm here and reports tensorflow-gpu and tensorflow as not installed",
+  ignore: nativeInstalled,
+  async fn() {
+    const choice = await initBackend("auto");
+    assert.equal(choice.name, "wasm");
+    assert.equal(choice.via, "wasm");
+    assert.deepEqual(choice.rejected, [
+      { name: "tensorflow-gpu", reason: "not installed" },
+      { name: "tensorflow", reason: "not installed" },
+    ]);
+    assert.equal(
+      choice.summary,
+      "backend: wasm (tensorflow-gpu: not installed; tensorflow: not installed)",
+    );
+    assert.equal(tf.getBackend(), "wasm");
+    assert.ok(trainingKernelNames("wasm").includes("Conv2DBackpropFilter"));
+  },
+});
+
+Deno.test("initBackend() rejects an unknown preference, naming it and the accepted ones", async () => {
+  await assert.rejects(
+    () => initBackend("tpu" as "cpu"),
+    (e: Error) => {
+      assert.match(e.message, /unknown backend 'tpu'/);
+      for (const p of BACKEND_PREFERENCES) assert.ok(e.message.includes(p), `lists ${p}`);
+      return true;
+    },
+  );
+  assert.equal(tf.getBackend(), "wasm");
+});
+
+Deno.test({
+  name: "initBackend('tensorflow') fails clearly when tfjs-node is not installed",
+  ignore: nativeInstalled,
+  async fn() {
+    await assert.rejects(
+      () => initBackend("tensorflow"),
+      /no backend could start for 'tensorflow': tensorflow: not installed/,
+    );
+    assert.equal(tf.getBackend(), "wasm");
+  },
+});
+
+Deno.test("a broken tfjs-node installation is reported with its error and auto falls through", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "init_backend_test_" });
+  const pkg = `${dir}/node_modules/@tensorflow/tfjs-node`;
+  await Deno.mkdir(pkg, { recursive: true });
+  await Deno.writeTextFile(
+    `${pkg}/package.json`,
+    JSON.stringify({ name: "@tensorflow/tfjs-node", version: "0.0.0", main: "index.js" }),
+  );
+  await Deno.writeTextFile(`${pkg}/index.js`, `throw new Error("fake: libtensorflow missing");\n`);
+  const cwd = Deno.cwd();
+  try {
+    Deno.chdir(dir);
+    const choice = await initBackend("auto");
+    assert.equal(choice.name, "wasm");
+    const tfNode = choice.rejected.find((r) => r.name === "tensorflow");
+    assert.equal(tfNode?.reason, "fake: libtensorflow missing");
+  } finally {
+    Deno.chdir(cwd);
+    await Deno.remove(dir, { recursive: true });
+    await initBackend("wasm");
+  }
+});
+
+Deno.test("initBackend('cpu') selects cpu with the fast filter gradient, then wasm again", async () => {
+  try {
+    const choice = await initBackend("cpu");
+    assert.equal(choice.name, "cpu");
+    assert.equal(choice.summary, "backend: cpu");
+    assert.ok(trainingKernelNames("cpu").includes("Conv2DBackpropFilter"));
+  } finally {
+    const back = await initBackend("wasm");
+    assert.equal(back.name, "wasm");
+  }
+  assert.equal(tf.getBackend(), "wasm");
+});
