@@ -40,7 +40,7 @@ export async function synthData(ctx: ExperimentContext, spec: SynthSpec): Promis
     difficulty: spec.difficulty,
     seed: spec.seed,
     pairs: spec.pairs ?? Math.min(1000, total),
-    progress: (n, initial) => ctx.progress(n, "synth data", "img"),
+    progress: (n) => ctx.progress(n, "synth data", "img"),
     signal: ctx.signal,
   });
   if (result.written > 0) ctx.print(`generated ${result.written} synthetic images in ${dir}`);

@@ -52,7 +52,15 @@ export const IDENTITY_AUGMENT: Readonly<AugmentParams> = Object.freeze({
   saturation: 1,
 });
 
-/** Resolves `true` (defaults), `false` (none) or options. */
+/**
+ * Resolves `true` (defaults), `false` (none) or options.
+ *
+ * @example
+ * ```ts
+ * import { resolveAugment } from "./augment.ts";
+ * console.assert(resolveAugment(false) === null && resolveAugment(true)!.flip);
+ * ```
+ */
 export function resolveAugment(
   augment: boolean | AugmentOptions | undefined,
 ): Required<AugmentOptions> | null {
@@ -68,7 +76,16 @@ export function resolveAugment(
   return r;
 }
 
-/** Draws one image's augmentation (always the same number of draws, so streams stay aligned). */
+/**
+ * Draws one image's augmentation (always the same number of draws, so streams stay aligned).
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { sampleAugment } from "./augment.ts";
+ * console.assert(sampleAugment(createRng(3), { zoom: 0 }).zoom === 1);
+ * ```
+ */
 export function sampleAugment(rng: Rng, options: AugmentOptions = {}): AugmentParams {
   const o = resolveAugment(options)!;
   const u = [rng.next(), rng.next(), rng.next(), rng.next(), rng.next(), rng.next(), rng.next()];

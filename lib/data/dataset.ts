@@ -173,7 +173,15 @@ export function groupByLabel(dataset: Dataset): DatasetItem[][] {
   return groups;
 }
 
-/** Joins a dataset item path to its root (no normalisation beyond one `/`). */
+/**
+ * Joins a dataset item path to its root (no normalisation beyond one `/`).
+ *
+ * @example
+ * ```ts
+ * import { itemPath } from "./dataset.ts";
+ * console.assert(itemPath({ root: "data/lfw" }, "Ann/Ann_0001.jpg") === "data/lfw/Ann/Ann_0001.jpg");
+ * ```
+ */
 export function itemPath(dataset: Pick<Dataset, "root">, path: string): string {
   if (path.startsWith("/") || dataset.root === "") return path;
   return dataset.root.endsWith("/") ? dataset.root + path : `${dataset.root}/${path}`;

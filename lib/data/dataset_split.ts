@@ -30,6 +30,17 @@ export interface SplitOptions {
  * Splits a dataset by identity: identities are shuffled with `seed`, then cut into consecutive
  * parts of `round(fraction × n)` identities (the last part takes the remainder). Each part keeps the
  * original identity order and renumbers labels 0..m-1.
+ *
+ * @example
+ * ```ts
+ * import { scanDataset } from "./dataset.ts";
+ * import { splitByIdentity } from "./dataset_split.ts";
+ * const ds = await scanDataset("data/synth").catch(() => null);
+ * if (ds) {
+ *   const [train, test] = splitByIdentity(ds, { fractions: [0.8, 0.2], seed: 0 });
+ *   console.log(train.identities.length, test.identities.length);
+ * }
+ * ```
  */
 export function splitByIdentity(dataset: Dataset, options: SplitOptions = {}): Dataset[] {
   const fractions = options.fractions ?? [0.8, 0.2];

@@ -29,6 +29,17 @@ export interface LoadImageOptions {
 /**
  * Loads one image as a standardised `[size, size, 3]` tensor (no augmentation). The caller
  * disposes it; add a batch axis with `t.expandDims(0)` to feed a model.
+ *
+ * @example
+ * ```ts
+ * import { loadImageTensor } from "./image_tensor.ts";
+ * const t = await loadImageTensor("face.jpg", { size: 96 }).catch(() => null);
+ * if (t) {
+ *   const batch = t.expandDims(0); // [1, 96, 96, 3]
+ *   batch.dispose();
+ *   t.dispose();
+ * }
+ * ```
  */
 export async function loadImageTensor(
   path: string,

@@ -36,6 +36,13 @@ type Sharp = ReturnType<typeof sharp>;
  * Decodes an image file to `size`×`size` 8-bit RGB (row-major, 3 bytes a pixel): the image is
  * resized so its shorter side is `round(size × zoom)` (zoom = 1 without augmentation), then a
  * `size` window is cut (centre, or at the augmentation's position).
+ *
+ * @example
+ * ```ts
+ * import { readImagePixels } from "./image_tensor_decode.ts";
+ * const px = await readImagePixels("face.jpg", { size: 96 }).catch(() => null);
+ * if (px) console.assert(px.length === 96 * 96 * 3);
+ * ```
  */
 export async function readImagePixels(
   path: string,

@@ -45,7 +45,18 @@ export interface BatchDecoderOptions {
   idleMs?: number;
 }
 
-/** Creates a {@link BatchDecoder}. */
+/**
+ * Creates a {@link BatchDecoder}.
+ *
+ * @example
+ * ```ts
+ * import { createBatchDecoder } from "./loader_decoder.ts";
+ * const dec = createBatchDecoder({ kind: "worker" });
+ * const data = await dec.decode({ paths: [], augments: [], size: 16 });
+ * console.assert(data.length === 0);
+ * await dec.close();
+ * ```
+ */
 export function createBatchDecoder(options: BatchDecoderOptions = {}): BatchDecoder {
   const kind = options.kind ?? "worker";
   if (kind === "inline") {

@@ -47,7 +47,17 @@ export interface LoaderThroughput {
   batchSize: number;
 }
 
-/** Times `batches` PK batches after one warm-up batch. */
+/**
+ * Times `batches` PK batches after one warm-up batch.
+ *
+ * @example
+ * ```ts
+ * import { scanDataset } from "./dataset.ts";
+ * import { measureLoader } from "./loader_measure.ts";
+ * const ds = await scanDataset("data/synth").catch(() => null);
+ * if (ds) console.log((await measureLoader(ds, { size: 96, batches: 10 })).imagesPerSecond);
+ * ```
+ */
 export async function measureLoader(
   dataset: Dataset,
   options: MeasureLoaderOptions = {},

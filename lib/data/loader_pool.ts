@@ -22,6 +22,13 @@ export interface PoolOptions {
 /**
  * Maps `fn` over `items` with at most `concurrency` calls in flight; results keep input order. The
  * first error stops new tasks; it is thrown after the in-flight ones settle.
+ *
+ * @example
+ * ```ts
+ * import { mapPool } from "./loader_pool.ts";
+ * const sizes = await mapPool(["a", "bb"], (s) => Promise.resolve(s.length), { concurrency: 2 });
+ * console.assert(sizes[1] === 2);
+ * ```
  */
 export async function mapPool<T, R>(
   items: readonly T[],

@@ -11,7 +11,15 @@
  * @module
  */
 
-/** Hashes a seed and coordinates into a new 32-bit seed (murmur3-style finaliser per step). */
+/**
+ * Hashes a seed and coordinates into a new 32-bit seed (murmur3-style finaliser per step).
+ *
+ * @example
+ * ```ts
+ * import { mixSeed } from "./loader_seed.ts";
+ * console.assert(mixSeed(0, 1) !== mixSeed(0, 2));
+ * ```
+ */
 export function mixSeed(seed: number, ...coords: number[]): number {
   let h = (Math.floor(seed) ^ 0x5bd1e995) >>> 0;
   for (const c of [coords.length, ...coords]) {

@@ -65,7 +65,15 @@ export async function readPairs(
   return parsePairs(text, { ...options, source: file });
 }
 
-/** Parses the text of a pairs file (see {@link readPairs}); `source` names it in errors. */
+/**
+ * Parses the text of a pairs file (see {@link readPairs}); `source` names it in errors.
+ *
+ * @example
+ * ```ts
+ * import { parsePairs } from "./pairs.ts";
+ * console.assert(parsePairs("path_a,path_b,same\na.png,b.png,0\n")[0].same === false);
+ * ```
+ */
 export function parsePairs(
   text: string,
   options: ReadPairsOptions & { source?: string } = {},
@@ -167,6 +175,14 @@ export interface MakePairsOptions {
  * Draws balanced verification pairs from a dataset: same-identity pairs from identities with ≥ 2
  * images, different pairs from two distinct identities; no pair repeats (in either order) while
  * unused pairs remain. Same pairs come first, then different, like LFW files.
+ *
+ * @example
+ * ```ts
+ * import { scanDataset } from "./dataset.ts";
+ * import { makePairs } from "./pairs.ts";
+ * const ds = await scanDataset("data/synth").catch(() => null);
+ * if (ds) console.log(makePairs(ds, { count: 600, seed: 1 }).length);
+ * ```
  */
 export function makePairs(dataset: Dataset, options: MakePairsOptions = {}): PairRecord[] {
   const count = options.count ?? 1000;
@@ -234,7 +250,16 @@ export function formatPairsCsv(pairs: readonly PairRecord[]): string {
     pairs.map((p) => `${q(p.a)},${q(p.b)},${p.same ? 1 : 0}\n`).join("");
 }
 
-/** Writes `pairs.csv` (see {@link formatPairsCsv}). */
+/**
+ * Writes `pairs.csv` (see {@link formatPairsCsv}).
+ *
+ * @example
+ * ```ts
+ * import { writePairsCsv } from "./pairs.ts";
+ * const file = await Deno.makeTempFile({ suffix: ".csv" });
+ * await writePairsCsv(file, [{ a: "x/1.png", b: "y/1.png", same: false }]);
+ * ```
+ */
 export async function writePairsCsv(file: string, pairs: readonly PairRecord[]): Promise<void> {
   await Deno.writeTextFile(file, formatPairsCsv(pairs));
 }

@@ -59,7 +59,17 @@ export interface PkSampler {
   batch(index: number): PkBatch;
 }
 
-/** Creates a {@link PkSampler}; throws when fewer than P identities have `minImages` images. */
+/**
+ * Creates a {@link PkSampler}; throws when fewer than P identities have `minImages` images.
+ *
+ * @example
+ * ```ts
+ * import { scanDataset } from "./dataset.ts";
+ * import { createPkSampler } from "./pk_sampler.ts";
+ * const ds = await scanDataset("data/synth").catch(() => null);
+ * if (ds) console.log(createPkSampler(ds, { p: 8, k: 4, seed: 1 }).batch(0).labels);
+ * ```
+ */
 export function createPkSampler(dataset: Dataset, options: PkSamplerOptions = {}): PkSampler {
   const p = options.p ?? 8, k = options.k ?? 4, seed = options.seed ?? 0;
   const minImages = options.minImages ?? 2;

@@ -24,12 +24,28 @@ export const STANDARD_MIN: number = (0 - STANDARD_MEAN) / STANDARD_SCALE;
 /** Largest standardised value (pixel 255). */
 export const STANDARD_MAX: number = (255 - STANDARD_MEAN) / STANDARD_SCALE;
 
-/** `(pixel − 127.5) / 128`. */
+/**
+ * `(pixel − 127.5) / 128`.
+ *
+ * @example
+ * ```ts
+ * import { standardizePixel } from "./standardize.ts";
+ * console.assert(standardizePixel(127.5) === 0);
+ * ```
+ */
 export function standardizePixel(pixel: number): number {
   return (pixel - STANDARD_MEAN) / STANDARD_SCALE;
 }
 
-/** Inverse of {@link standardizePixel} (`x × 128 + 127.5`), for display. */
+/**
+ * Inverse of {@link standardizePixel} (`x × 128 + 127.5`), for display.
+ *
+ * @example
+ * ```ts
+ * import { destandardize } from "./standardize.ts";
+ * console.assert(destandardize(0) === 127.5);
+ * ```
+ */
 export function destandardize(x: number): number {
   return x * STANDARD_SCALE + STANDARD_MEAN;
 }

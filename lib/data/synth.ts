@@ -112,17 +112,41 @@ function resolve(options: SynthOptions): Resolved {
   return o;
 }
 
-/** Folder name of synthetic identity `i` out of `n` (`id_00000`). */
+/**
+ * Folder name of synthetic identity `i` out of `n` (`id_00000`).
+ *
+ * @example
+ * ```ts
+ * import { synthIdentityName } from "./synth.ts";
+ * console.assert(synthIdentityName(7, 100) === "id_00007");
+ * ```
+ */
 export function synthIdentityName(i: number, n: number): string {
   return `id_${String(i).padStart(Math.max(5, String(n - 1).length), "0")}`;
 }
 
-/** File name of image `j` out of `k` (`0000.png`). */
+/**
+ * File name of image `j` out of `k` (`0000.png`).
+ *
+ * @example
+ * ```ts
+ * import { synthImageName } from "./synth.ts";
+ * console.assert(synthImageName(3, 20, "png") === "0003.png");
+ * ```
+ */
 export function synthImageName(j: number, k: number, format: "png" | "jpg"): string {
   return `${String(j).padStart(Math.max(4, String(k - 1).length), "0")}.${format}`;
 }
 
-/** The parameters of synthetic identity `index` under `seed`. */
+/**
+ * The parameters of synthetic identity `index` under `seed`.
+ *
+ * @example
+ * ```ts
+ * import { synthIdentity } from "./synth.ts";
+ * console.assert(synthIdentity(1, 5).faceW === synthIdentity(1, 5).faceW);
+ * ```
+ */
 export function synthIdentity(seed: number, index: number): SynthIdentity {
   return sampleIdentity(createRng(mixSeed(seed, index)));
 }
@@ -200,7 +224,15 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** The {@link Dataset} a synthetic set with these options has (without touching the disk). */
+/**
+ * The {@link Dataset} a synthetic set with these options has (without touching the disk).
+ *
+ * @example
+ * ```ts
+ * import { synthDataset } from "./synth.ts";
+ * console.assert(synthDataset("data/s", { identities: 2, perIdentity: 3 }).items.length === 6);
+ * ```
+ */
 export function synthDataset(dir: string, options: SynthOptions = {}): Dataset {
   const o = resolve(options);
   const ds: Dataset = { root: dir, identities: [], items: [] };

@@ -138,7 +138,16 @@ const hex = (c: readonly number[]) =>
   "#" + c.map((v) => Math.round(clamp(v, 0, 255)).toString(16).padStart(2, "0")).join("");
 const f = (v: number) => (Math.round(v * 100) / 100).toString();
 
-/** Draws the parameters of one identity. */
+/**
+ * Draws the parameters of one identity.
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { sampleIdentity } from "./synth_face.ts";
+ * console.assert(sampleIdentity(createRng(1)).faceH > 0);
+ * ```
+ */
 export function sampleIdentity(rng: Rng): SynthIdentity {
   const t = rng.next() * (SKIN_TONES.length - 1);
   const skin = jitter(mix(SKIN_TONES[Math.floor(t)], SKIN_TONES[Math.ceil(t)], t % 1), rng, 12);
@@ -182,7 +191,16 @@ export function sampleIdentity(rng: Rng): SynthIdentity {
   };
 }
 
-/** Draws one image's nuisance; amplitudes scale with `difficulty`. */
+/**
+ * Draws one image's nuisance; amplitudes scale with `difficulty`.
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { sampleNuisance } from "./synth_face.ts";
+ * console.assert(sampleNuisance(createRng(1), { difficulty: 0 }).roll === 0);
+ * ```
+ */
 export function sampleNuisance(rng: Rng, options: NuisanceOptions = {}): SynthNuisance {
   const d = options.difficulty ?? 1;
   if (!(d >= 0) || !Number.isFinite(d)) {
@@ -299,6 +317,14 @@ function hairSvg(id: SynthIdentity, yawShift: number, front: boolean): string {
 /**
  * Draws one face as an SVG document of `size`×`size` pixels (viewBox 100×100), nuisance applied
  * except blur, noise, brightness/contrast and colour cast, which `synth.ts` applies to the pixels.
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { faceSvg, sampleIdentity, sampleNuisance } from "./synth_face.ts";
+ * const svg = faceSvg(sampleIdentity(createRng(1)), sampleNuisance(createRng(2)), { size: 64 });
+ * console.assert(svg.includes('width="64"'));
+ * ```
  */
 export function faceSvg(id: SynthIdentity, nz: SynthNuisance, options: FaceSvgOptions): string {
   const size = options.size;

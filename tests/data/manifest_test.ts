@@ -35,14 +35,16 @@ Deno.test("appendManifest() drops a partial last line left by a killed run, then
 
 Deno.test("streamManifest() reports byte ranges and flags an unterminated last line", async () => {
   const file = await Deno.makeTempFile();
-  const first = JSON.stringify(entry("é/1.jpg")); // a 2-byte character: offsets are bytes
+  const first = JSON.stringify(entry("é/1.jpg")); // 2-byte characters: offsets count bytes
+  const n = new TextEncoder().encode(first).length;
+  assert.ok(n > first.length);
   await Deno.writeTextFile(file, `${first}\n\n${JSON.stringify(entry("x.jpg"))}`);
   const lines = [];
   for await (const l of streamManifest(file)) lines.push(l);
   assert.deepEqual(lines.map((l) => [l.offset, l.length, l.complete, l.entry?.path]), [
-    [0, first.length + 1, true, "é/1.jpg"],
-    [first.length + 2, 0, true, undefined],
-    [first.length + 3, JSON.stringify(entry("x.jpg")).length, false, undefined],
+    [0, n, true, "é/1.jpg"],
+    [n + 1, 0, true, undefined],
+    [n + 2, JSON.stringify(entry("x.jpg")).length, false, undefined],
   ]);
   assert.deepEqual((await readManifest(file)).map((e) => e.path), ["é/1.jpg"]);
   await Deno.remove(file);

@@ -82,7 +82,7 @@ for (const kind of ["arc", "cos"] as const) {
         return out;
       };
       const before = await read();
-      for (let i = 0; i < 20; i++) tf.dispose(opt.minimize(value, false, [loss.weights]));
+      for (let i = 0; i < 20; i++) opt.minimize(value, false, [loss.weights])?.dispose();
       const after = await read();
       assert.ok(after < before - 0.1, `loss ${before} → ${after}`);
       opt.dispose();

@@ -106,8 +106,8 @@ Deno.test("miners at collapse: semi-hard finds none (falls back), batch-all take
 });
 
 const DOC = new URL("../../docs/collapse_table.md", import.meta.url);
-/** deno fmt re-wraps markdown prose, so the file is compared with whitespace runs collapsed. */
-const squash = (text: string) => text.replace(/\s+/g, " ").trim();
+/** deno fmt re-wraps prose and pads table cells, so whitespace runs and rule dashes are collapsed. */
+const squash = (text: string) => text.replace(/-{3,}/g, "---").replace(/\s+/g, " ").trim();
 Deno.test({
   name: "docs/collapse_table.md is formatCollapseTable(collapseTable()) on wasm",
   ignore: tf.getBackend() !== "wasm",
@@ -119,9 +119,5 @@ Deno.test({
     }
     const doc = await Deno.readTextFile(DOC);
     assert.equal(squash(doc), squash(md), "regenerate with UPDATE_DOCS=1 (see the file's header)");
-    // The table rows themselves are kept verbatim by deno fmt.
-    for (const line of md.split("\n").filter((l) => l.startsWith("| "))) {
-      assert.ok(doc.includes(line), line);
-    }
   },
 });

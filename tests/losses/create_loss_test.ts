@@ -43,7 +43,7 @@ Deno.test("a semi-hard mined triplet loss trains embedding variables with an opt
     const before = await tripletDiagnostics(xt, labels, all, { distance });
     for (let step = 0; step < 30; step++) {
       const t = await miner.mine(xt, labels);
-      tf.dispose(opt.minimize(() => reducer.reduce(loss.compute(xt, labels, t)), true, [x]));
+      opt.minimize(() => reducer.reduce(loss.compute(xt, labels, t)), true, [x])?.dispose();
     }
     const after = await tripletDiagnostics(xt, labels, all, { distance });
     assert.ok(

@@ -11,6 +11,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { checkNotebooks } from "../../tools/check_notebooks.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const NOTEBOOKS = join(ROOT, "notebooks");
@@ -120,6 +121,17 @@ const EXPECTATIONS: Record<string, (o: ReturnType<typeof outputsOf>) => void> = 
     assert.ok(faces >= 2, `expected at least 2 aligned crops, got ${faces}`);
     assert.equal(o.plots.length, 3);
   },
+  "03_margin_sweep.ipynb": (o) => {
+    assert.match(o.text, /margin-sweep \(ci\)/);
+    assert.match(o.text, /semihard α=4:/);
+    assert.match(o.text, /bestVerificationAccuracy\s+0\.\d+/);
+    assert.equal(o.plots.length, 8);
+  },
+  "04_distance_eps.ipynb": (o) => {
+    assert.match(o.text, /euclideanEpsValueAtCollapse\s+3\.1623e-4/);
+    assert.match(o.text, /√max\(·,ε\) fixes the NaN but clamps/);
+    assert.equal(o.plots.length, 3);
+  },
   "02_nn2_table.ipynb": (o) => {
     assert.match(o.text, /inception \(3a\)/);
     assert.match(o.text, /total parameters: 7,456,304/);
@@ -150,34 +162,12 @@ Deno.test("every notebook has key-output expectations in this test", () => {
 });
 
 Deno.test("notebook cells type-check with deno check", async () => {
-  const files = notebookFiles();
-  const tmp: string[] = [];
-  try {
-    for (const f of files) {
-      const nb = await readNotebook(join(NOTEBOOKS, f));
-      const code = nb.cells.filter((c) => c.cell_type === "code").map((c) => join1(c.source)).join(
-        "\n\n",
-      );
-      // Beside the notebooks so relative imports resolve; hidden name, removed afterwards.
-      const path = join(NOTEBOOKS, `.check_${f.replace(".ipynb", "")}.ts`);
-      await Deno.writeTextFile(
-        path,
-        `// Cells of ${f}, extracted for type checking.\n${code}\nexport {};\n`,
-      );
-      tmp.push(path);
-    }
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["check", ...tmp],
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1" },
-    })
-      .output();
-    assert.ok(out.success, new TextDecoder().decode(out.stderr));
-  } finally {
-    for (const p of tmp) await Deno.remove(p).catch(() => {});
-  }
+  const r = await checkNotebooks(NOTEBOOKS);
+  assert.ok(r.notebooks.length >= 3);
+  assert.ok(r.ok, r.output);
 });
+
+const executed = new Map<string, string>();
 
 async function execute(
   name: string,
