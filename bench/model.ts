@@ -21,6 +21,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import process from "node:process";
 import { parseArgs } from "@std/cli";
 import { type BackendPreference, initBackend } from "../lib/backend/mod.ts";
 import { createModel, disposeModel, type ModelName, summarizeModel } from "../lib/model/mod.ts";
@@ -52,15 +53,10 @@ interface Row extends Case {
   ratio?: number;
 }
 
-/** CPU seconds (user + system, all threads) of this process, from /proc; NaN elsewhere. */
+/** CPU seconds (user + system, all threads) of this process. */
 function processCpuSeconds(): number {
-  try {
-    const stat = Deno.readTextFileSync("/proc/self/stat");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in 1/100 s ticks
-  } catch {
-    return NaN;
-  }
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 async function timeSteps(step: () => Promise<void>, minSeconds: number): Promise<Measured> {
@@ -193,8 +189,13 @@ function renderTable(rows: Row[]): string {
   return [line(head), w.map((n) => "-".repeat(n)).join("  "), ...body.map(line)].join("\n");
 }
 
-const loadAverage = async () =>
-  (await Deno.readTextFile("/proc/loadavg").catch(() => "")).split(" ").slice(0, 3).join(" ");
+const loadAverage = () => {
+  try {
+    return Deno.loadavg().map((v) => v.toFixed(2)).join(" ");
+  } catch {
+    return "unknown";
+  }
+};
 
 /** Runs the benchmark; `args` are the flags after `deno task bench model`. */
 export default async function benchModel(args: string[]): Promise<void> {
@@ -227,7 +228,7 @@ export default async function benchModel(args: string[]): Promise<void> {
       ? `PyTorch: ${python} (bench/nn2_torch.py, 2 threads)`
       : `PyTorch: ${flags.torch ? "no python3 with torch found" : "skipped (--no-torch)"}`,
   );
-  const loadStart = await loadAverage();
+  const loadStart = loadAverage();
   const rows: Row[] = [];
   const t0 = performance.now();
   for (const [model, size] of shapes) {
@@ -266,7 +267,7 @@ export default async function benchModel(args: string[]): Promise<void> {
       ` (GFLOP/s = 2 × multiply-adds × img/s; training = 3 forward passes)`,
   );
   console.log(renderTable(rows));
-  console.log(`load average: ${loadStart} at start, ${await loadAverage()} at end`);
+  console.log(`load average: ${loadStart} at start, ${loadAverage()} at end`);
   console.log(`total ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   console.log(JSON.stringify({ backend: choice.name, loadStart, rows }));
 }

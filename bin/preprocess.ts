@@ -149,4 +149,4 @@ console.log(
       result.imagesPerSecond.toFixed(1)
     } img/s; manifest ${result.manifest}`,
 );
-if (result.aborted) Deno.exit(130);
+if (controller.signal.aborted) Deno.exit(130);

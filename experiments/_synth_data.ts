@@ -44,6 +44,6 @@ export async function synthData(ctx: ExperimentContext, spec: SynthSpec): Promis
     signal: ctx.signal,
   });
   if (result.written > 0) ctx.print(`generated ${result.written} synthetic images in ${dir}`);
-  const pairs = await readPairs(`${dir}/pairs.csv`);
+  const pairs = spec.pairs === 0 ? [] : await readPairs(`${dir}/pairs.csv`);
   return { dir, dataset: result.dataset, pairs, written: result.written };
 }

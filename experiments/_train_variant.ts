@@ -39,7 +39,7 @@ export async function trainVariant(
   variant: string,
   config: TrainConfig,
   data: SynthData,
-  options: { far?: number; keepModel?: boolean } = {},
+  options: { far?: number; keepModel?: boolean; evaluate?: boolean } = {},
 ): Promise<VariantOutcome & { result?: TrainResult }> {
   const started = performance.now();
   const bar = ctx.progress(config.steps, variant, "step");
@@ -56,13 +56,14 @@ export async function trainVariant(
     dAn: m.dAn.mean,
     activeFraction: m.activeFraction,
     gradNorm: m.gradNorm,
+    stepMs: m.stepMs,
     spread: m.spread.meanPairwise,
     collapsed: m.collapsed,
   }));
   for (const h of history) await ctx.log({ variant, ...h });
   const far = options.far ?? 1e-2;
   let verificationAccuracy = NaN, valAtFar = NaN;
-  if (data.pairs.length > 0) {
+  if (options.evaluate !== false && data.pairs.length > 0) {
     const ev = await evaluatePairs(modelEmbedder(result.model), data.pairs, {
       root: data.dir,
       far,

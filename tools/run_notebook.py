@@ -13,7 +13,9 @@ Usage:
       [--timeout 300] [--settle 1.5] [--env KEY=VALUE ...] [--allow-errors] [--json]
 
 Exit status: 0 all cells ran; 1 a cell raised an error; 2 a cell timed out or the kernel died;
-3 bad usage. With --json, one JSON line with per-cell timings and errors is printed to stdout.
+3 bad usage. With --json, one JSON line with per-cell timings and errors is printed to stdout,
+with "droppedMessages": IOPub messages that failed their HMAC check and were skipped (seen with the
+Deno 2.9 kernel and 10 MB outputs; lib/plot therefore sends plotly.js gzip-compressed, ~2.6 MB).
 """
 import argparse
 import json
@@ -222,7 +224,8 @@ def main(argv):
         nbformat.write(nb, args.out)
     if args.json:
         print(json.dumps({"notebook": args.notebook, "status": status,
-                          "seconds": round(time.monotonic() - started, 2), "cells": results}))
+                          "seconds": round(time.monotonic() - started, 2),
+                          "droppedMessages": runner.bad_messages, "cells": results}))
     return status
 
 

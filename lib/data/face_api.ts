@@ -23,6 +23,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createRequire } from "node:module";
+import sharp from "sharp";
 import { decodeImage, type RgbImage } from "./decode_image.ts";
 
 /** Face detectors face-api offers: Tiny Face Detector (fast) or SSD MobileNet v1 (accurate). */
@@ -59,6 +60,12 @@ export interface DetectFacesOptions {
   inputSize?: number | "auto";
   /** Also compute the 68 landmarks (FaceLandmark68Net). Default true. */
   landmarks?: boolean;
+  /**
+   * Photos whose longer side exceeds this are detected on a copy shrunk to it (boxes and landmarks
+   * are mapped back to the original's pixels). The detectors see at most 416 (tiny) or 512 (SSD)
+   * pixels anyway; this keeps a 50-megapixel photo from costing gigabytes. Default 1024.
+   */
+  maxSide?: number;
   /** Folder holding face-api's model files. Default: the installed package's `model/`. */
   modelDir?: string;
 }
@@ -172,6 +179,16 @@ function toDetection(r: any): FaceDetection {
   };
 }
 
+function unscale(d: FaceDetection, scale: number): FaceDetection {
+  if (scale === 1) return d;
+  const k = 1 / scale;
+  return {
+    box: { x: d.box.x * k, y: d.box.y * k, width: d.box.width * k, height: d.box.height * k },
+    score: d.score,
+    landmarks: d.landmarks.map(([x, y]) => [x * k, y * k] as [number, number]),
+  };
+}
+
 /**
  * Detects every face in an RGB image (pixel values 0–255), with 68 landmarks each, best score first.
  *
@@ -193,6 +210,26 @@ export async function detectFaces(
     throw new Error(`detectFaces: 'detector' must be "tiny" or "ssd", got '${detector}'`);
   }
   const api = await ready(withLandmarks ? [detector, "landmarks"] : [detector], options.modelDir);
+  const maxSide = options.maxSide ?? 1024;
+  let scale = 1;
+  if (!(image instanceof tf.Tensor) && Math.max(image.width, image.height) > maxSide) {
+    scale = maxSide / Math.max(image.width, image.height);
+    const { data, info } = await sharp(image.data, {
+      raw: { width: image.width, height: image.height, channels: 3 },
+    }).resize(
+      Math.max(1, Math.round(image.width * scale)),
+      Math.max(1, Math.round(image.height * scale)),
+      {
+        fit: "fill",
+      },
+    ).raw().toBuffer({ resolveWithObject: true });
+    scale = info.width / image.width;
+    image = {
+      width: info.width,
+      height: info.height,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    };
+  }
   const input = toTensor(image);
   const [h, w] = input.shape;
   try {
@@ -211,9 +248,10 @@ export async function detectFaces(
       const task = api.detectAllFaces(input, o);
       const results = withLandmarks ? await task.withFaceLandmarks() : await task;
       if (results.length > 0) {
-        return results.map(toDetection).sort((a: FaceDetection, b: FaceDetection) =>
-          b.score - a.score
-        );
+        return results.map((r: unknown) => unscale(toDetection(r), scale)).sort((
+          a: FaceDetection,
+          b: FaceDetection,
+        ) => b.score - a.score);
       }
     }
     return [];

@@ -1,6 +1,7 @@
 /** Faces in: synthetic identities, dataset layouts, pairs, splits, decoding and loaders. @module */
 export * from "./synth.ts";
 export * from "./synth_face.ts";
+export * from "./synth_measure.ts";
 export * from "./dataset.ts";
 export * from "./dataset_split.ts";
 export * from "./pairs.ts";

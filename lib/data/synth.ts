@@ -2,7 +2,8 @@
  * The embedded default dataset: synthetic identities rendered with sharp from SVG (see
  * `synth_face.ts` for the face model). {@link generateSynth} writes the identity-per-folder layout of
  * a real set, `outDir/id_00000/0000.png`, plus `pairs.csv` (balanced verification pairs) and
- * `synth.json` (the options; written last, it marks the set complete).
+ * `synth.json` (the options, written first with `complete: false` and rewritten with `complete: true`
+ * at the end; a rerun into a folder made with other options is refused rather than mixed).
  *
  * Determinism: identity `i` is drawn from `mixSeed(seed, i)` and its image `j` from
  * `mixSeed(seed, i, j)`, so the same options give byte-identical files whatever the concurrency,
@@ -269,6 +270,7 @@ export async function generateSynth(
   const ds = synthDataset(outDir, options);
   const start = performance.now();
   await Deno.mkdir(outDir, { recursive: true });
+  await claimFolder(outDir, o);
   for (const name of ds.identities) await Deno.mkdir(`${outDir}/${name}`, { recursive: true });
   const todo: { path: string; i: number; j: number }[] = [];
   const present = await mapPool(ds.items, (it) => exists(`${outDir}/${it.path}`), {
@@ -314,6 +316,39 @@ export async function generateSynth(
     imagesPerSecond: written / seconds,
     dataset: ds,
   };
+}
+
+/** Keys of synth.json whose values decide the image bytes. */
+const IMAGE_KEYS = ["version", "identities", "perIdentity", "size", "seed", "difficulty", "format"];
+
+/**
+ * Refuses a folder that holds a set made with other options or by another generator version (a
+ * resume would mix two sets), then records these options with `complete: false`.
+ */
+async function claimFolder(outDir: string, o: Resolved): Promise<void> {
+  const file = `${outDir}/synth.json`;
+  const mine: Record<string, unknown> = { version: SYNTH_VERSION, ...metaOptions(o) };
+  let have: Record<string, unknown> | undefined;
+  try {
+    have = JSON.parse(await Deno.readTextFile(file));
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) {
+      throw new Error(`generateSynth: cannot read '${file}': ${(e as Error).message}`);
+    }
+  }
+  if (have) {
+    const diff = IMAGE_KEYS.filter((k) => have[k] !== mine[k]);
+    if (diff.length > 0) {
+      throw new Error(
+        `generateSynth: '${outDir}' holds a synthetic set made with other options (` +
+          diff.map((k) => `${k} ${JSON.stringify(have[k])} there, ${JSON.stringify(mine[k])} asked`)
+            .join("; ") +
+          `); remove the folder or choose another`,
+      );
+    }
+  }
+  const meta = { generator: "faces-synth", ...mine, complete: false };
+  await Deno.writeTextFile(file, JSON.stringify(meta, null, 2) + "\n");
 }
 
 function metaOptions(o: Resolved) {

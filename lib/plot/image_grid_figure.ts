@@ -43,7 +43,7 @@ export async function imageGridFigure(
     ...(options.title ? { title: { text: options.title } } : {}),
     grid: { rows, columns, pattern: "independent", xgap: 0.05, ygap: 0.2 },
     height: options.height ?? rows * (cell + 40) + (options.title ? 60 : 20),
-    width: columns * cell + 40,
+    width: Math.max(columns * cell + 40, 640),
     margin: { l: 10, r: 10, t: options.title ? 60 : 30, b: 10 },
     showlegend: false,
   };

@@ -8,6 +8,8 @@
  *   vanished — so the normalised outputs coincide.
  * - "vanishing-gradient": no collapse of the output geometry, but the gradient reaching the first
  *   layers is negligible next to the last layers' (the network stopped learning from the bottom).
+ * - "overflow": the pre-L2 embedding's squared norm overflowed float32 (|x| > ~1.8e19): the L2
+ *   normalisation x·rsqrt(Σx²) = x·0 maps every input to the zero vector (weights blew up).
  * - "constant-output": output collapsed with live units, a healthy pre-L2 spread history and
  *   gradients — e.g. a bias-dominated final layer; named so it is not mistaken for the others.
  * - "none": no collapse.
@@ -34,6 +36,7 @@ export type CollapseMechanism =
   | "dead-units"
   | "shrinking-geometry"
   | "vanishing-gradient"
+  | "overflow"
   | "constant-output";
 
 /** The verdict of {@link diagnoseCollapse}. */
@@ -145,6 +148,15 @@ export function diagnoseCollapse(
     summary,
   });
 
+  if (collapsed && !Number.isFinite(n1)) {
+    return done(
+      "overflow",
+      `the pre-L2 embeddings overflowed float32 (mean norm ${n1}): the L2 ` +
+        `normalisation x·rsqrt(Σx²) turns every one into the zero vector, so all embeddings coincide ` +
+        `whatever the input (the weights blew up)`,
+      last.preL2.layer,
+    );
+  }
   if (dead.length > 0) {
     const d = dead[0];
     return done(

@@ -129,7 +129,10 @@ function probeFor(model: tf.LayersModel): Probe {
     pre = Array.isArray(inp) ? inp[0] : inp;
     preL2Name = `input of ${l2.name}`;
   }
-  const probe = tf.model({ inputs: model.inputs, outputs: [...outputs, pre, model.outputs[0]] });
+  // Without an L2-normalisation layer the "pre-L2" tensor is the output itself: list it once (a
+  // repeated output comes back as null from tfjs).
+  const tail = pre === model.outputs[0] ? [pre] : [pre, model.outputs[0]];
+  const probe = tf.model({ inputs: model.inputs, outputs: [...outputs, ...tail] });
   const p = { model: probe, relu, preL2Name };
   probes.set(model, p);
   return p;
@@ -193,7 +196,8 @@ export async function collectForensics(
     });
     const perLayer = layerRows.length ? tf.stack(layerRows) : tf.zeros([0, 4]);
     const preT = outs[nRelu].reshape([outs[nRelu].shape[0]!, -1]) as tf.Tensor2D;
-    const outT = outs[nRelu + 1].reshape([outs[nRelu + 1].shape[0]!, -1]) as tf.Tensor2D;
+    const outLast = outs[outs.length - 1];
+    const outT = outLast.reshape([outLast.shape[0]!, -1]) as tf.Tensor2D;
     const pairDist = (x: tf.Tensor2D) => {
       const sq = x.square().sum(1);
       const d2 = sq.expandDims(1).add(sq.expandDims(0)).sub(x.matMul(x, false, true).mul(2));

@@ -749,6 +749,7 @@ export async function trainEmbedding(
     });
     optimizer.dispose();
     releaseTripletModel();
+    disposeLoss(loss);
     if (ownsModel) model.dispose();
     await loader.close?.();
     throw e;
@@ -757,6 +758,7 @@ export async function trainEmbedding(
   await loader.close?.();
   optimizer.dispose();
   releaseTripletModel();
+  disposeLoss(loss);
   const diagnosis = forensics.length ? diagnoseCollapse(forensics) : undefined;
   const result: TrainResult = {
     model,
@@ -820,6 +822,11 @@ async function reducerDenominator(
     default:
       throw new Error(`trainEmbedding: micro-batches do not support reducer '${reducer.name}'`);
   }
+}
+
+/** Frees a loss's own variables (ArcFace/CosFace class weights), which the loop created. */
+function disposeLoss(loss: EmbeddingLoss): void {
+  (loss as { dispose?: () => void }).dispose?.();
 }
 
 async function hasNonFinite(x: tf.Tensor): Promise<boolean> {

@@ -56,6 +56,23 @@ Deno.test("detectFaces() finds the faces in face-api's six demo photos, with 68 
   }, "detectFaces");
 });
 
+Deno.test("detectFaces() maps faces found on a shrunk copy back to the full-size photo", async () => {
+  await ready();
+  await assertNoLeak(async () => {
+    const img = await decodeImage(`${DEMO_DIR}sample2.jpg`); // 1920 px wide
+    const [small] = await detectFaces(img, { detector: "ssd", maxSide: 640 });
+    const [full] = await detectFaces(img, { detector: "ssd", maxSide: 4096 });
+    const tol = full.box.width * 0.08;
+    for (const k of ["x", "y", "width", "height"] as const) {
+      assert.ok(
+        Math.abs(small.box[k] - full.box[k]) < tol,
+        `${k}: ${small.box[k]} vs ${full.box[k]}`,
+      );
+    }
+    assert.ok(Math.abs(small.landmarks[30][0] - full.landmarks[30][0]) < tol, "nose tip x");
+  });
+});
+
 Deno.test("detectFaces() finds nothing in a flat grey image", async () => {
   await ready();
   await assertNoLeak(async () => {

@@ -118,8 +118,10 @@ Deno.test("generateSynth() stops on abort, leaves no partial file, and a rerun c
     );
     const partial = await hashTree(cut);
     assert.ok(partial.size < 20, `stopped early (${partial.size} files)`);
-    assert.ok(![...partial.keys()].some((k) => k.includes("/.") || k === "synth.json"));
-    for (const [k, h] of partial) assert.equal(h, (await hashTree(full)).get(k), k);
+    assert.ok(![...partial.keys()].some((k) => k.includes("/.")), "no temporary file is left");
+    assert.equal(JSON.parse(await Deno.readTextFile(`${cut}/synth.json`)).complete, false);
+    const fullHashes = await hashTree(full);
+    for (const [k, h] of partial) if (k !== "synth.json") assert.equal(h, fullHashes.get(k), k);
     await generateSynth(cut, OPTS);
     assert.deepEqual(await hashTree(cut), await hashTree(full));
   } finally {
@@ -192,4 +194,35 @@ Deno.test("generateSynth() names the bad option", async () => {
     generateSynth("/nonexistent-never", { identities: 1, pairs: 5 }),
     /pairs need/,
   );
+});
+
+Deno.test("measureSynth() counts the images it rendered and leaves nothing behind", async () => {
+  const { measureSynth } = await import("../../lib/data/synth_measure.ts");
+  const before =
+    [...Deno.readDirSync(Deno.env.get("TMPDIR") ?? "/tmp")].filter((e) =>
+      e.name.startsWith("synth_measure_")
+    ).length;
+  const m = await measureSynth({ identities: 2, perIdentity: 3, size: 32 });
+  assert.equal(m.images, 6);
+  assert.ok(m.imagesPerSecond > 0 && Number.isFinite(m.imagesPerSecond));
+  const after =
+    [...Deno.readDirSync(Deno.env.get("TMPDIR") ?? "/tmp")].filter((e) =>
+      e.name.startsWith("synth_measure_")
+    ).length;
+  assert.equal(after, before);
+});
+
+Deno.test("generateSynth() refuses to resume into a folder made with other options", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await generateSynth(dir, { ...OPTS, perIdentity: 1, pairs: 0 });
+    await assert.rejects(
+      generateSynth(dir, { ...OPTS, perIdentity: 1, pairs: 0, difficulty: 2 }),
+      /holds a synthetic set made with other options \(difficulty 1 there, 2 asked\)/,
+    );
+    const r = await generateSynth(dir, { ...OPTS, perIdentity: 1, pairs: 0 });
+    assert.equal(r.written, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

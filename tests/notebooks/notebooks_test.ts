@@ -107,6 +107,13 @@ function outputsOf(nb: Notebook) {
   return { outputs, text, displays, plots, withLibrary };
 }
 
+/** summary.json of the run whose folder the notebook printed ("run folder: …"). */
+function runSummary(text: string): Record<string, unknown> {
+  const dir = text.match(/run folder: (\S+)/)?.[1];
+  assert.ok(dir, "the notebook printed its run folder");
+  return JSON.parse(Deno.readTextFileSync(join(dir, "summary.json")));
+}
+
 /** Key outputs per notebook (asserted on the executed notebook). */
 const EXPECTATIONS: Record<string, (o: ReturnType<typeof outputsOf>) => void> = {
   "00_quick_start.ipynb": (o) => {
@@ -131,6 +138,46 @@ const EXPECTATIONS: Record<string, (o: ReturnType<typeof outputsOf>) => void> = 
     assert.match(o.text, /euclideanEpsValueAtCollapse\s+3\.1623e-4/);
     assert.match(o.text, /√max\(·,ε\) fixes the NaN but clamps/);
     assert.equal(o.plots.length, 3);
+  },
+  "10_problem1_margin1.ipynb": (o) => {
+    assert.match(o.text, /problem1-margin1 \(ci\)/);
+    assert.match(o.text, /\n\s+dAp\s+3\.1623e-4\n\s+dAn\s+3\.1623e-4\n/);
+    assert.match(o.text, /mechanism: overflow: .*absorbing state/);
+    assert.equal(o.plots.length, 5);
+  },
+  "11_problem2_margin4.ipynb": (o) => {
+    assert.match(o.text, /problem2-margin4 \(ci\)/);
+    assert.match(o.text, /\n\s+activeFraction\s+1\n/);
+    assert.match(o.text, /mechanism: constant-output: .*collinear/);
+    assert.equal(o.plots.length, 5);
+  },
+  "12_loss_zoo.ipynb": (o) => {
+    const s = runSummary(o.text);
+    assert.equal(s.preset, "ci");
+    assert.ok(typeof s.bestLoss === "string", "bestLoss");
+    assert.ok(o.plots.length >= 1);
+  },
+  "13_mining.ipynb": (o) => {
+    const s = runSummary(o.text);
+    assert.deepEqual(Object.keys(s.collapses as object), [
+      "random",
+      "semihard",
+      "hardest",
+      "batchAll",
+    ]);
+    assert.ok(o.plots.length >= 1);
+  },
+  "14_epoch_time.ipynb": (o) => {
+    const s = runSummary(o.text);
+    assert.equal(s.backend, "wasm");
+    assert.ok(s.measured && typeof s.measured === "object");
+    assert.ok(o.plots.length >= 1);
+  },
+  "15_case_study.ipynb": (o) => {
+    const s = runSummary(o.text);
+    const acc = s.verificationAccuracy as number;
+    assert.ok(acc >= 0 && acc <= 1, `verificationAccuracy ${acc}`);
+    assert.ok(o.plots.length >= 2);
   },
   "02_nn2_table.ipynb": (o) => {
     assert.match(o.text, /inception \(3a\)/);
@@ -171,7 +218,7 @@ const executed = new Map<string, string>();
 
 async function execute(
   name: string,
-): Promise<{ path: string; report: { status: number; seconds: number } }> {
+): Promise<{ path: string; report: { status: number; seconds: number; droppedMessages: number } }> {
   await Deno.mkdir(OUT, { recursive: true });
   const path = join(OUT, name);
   const out = await new Deno.Command(PYTHON, {
@@ -204,6 +251,7 @@ for (const name of notebookFiles()) {
     ignore: missing !== undefined,
     async fn() {
       const { path, report } = await execute(name);
+      assert.equal(report.droppedMessages, 0, "IOPub messages failed their signature check");
       const nb = await readNotebook(path);
       const o = outputsOf(nb);
       assert.deepEqual(

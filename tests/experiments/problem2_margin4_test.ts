@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
+import { runExperiment } from "../../experiments/define_experiment.ts";
+import { problem2Margin4 } from "../../experiments/problem2_margin4.ts";
+
+type Record_ = Record<string, unknown>;
+
+Deno.test("problem2-margin4 (ci) reproduces loss ≈ 4, chance accuracy and tiny distances, and names the collinear collapse", async () => {
+  await useTestBackend();
+  const outDir = await Deno.makeTempDir();
+  try {
+    const r = await assertNoLeak(() =>
+      runExperiment(problem2Margin4, { preset: "ci", outDir, print: () => {}, progress: "silent" })
+    );
+    const s = r.summary as Record_;
+    assert.equal(s.collapsed, true);
+    // Margin 4 > 2: every triplet active, loss = 4 + mean(d_ap − d_an) ≈ 4 when distances are tiny.
+    assert.equal(s.activeFraction, 1);
+    assert.ok(Math.abs(s.lossMinusMargin as number) < 1e-2, `loss − 4 = ${s.lossMinusMargin}`);
+    assert.ok(
+      Math.abs(s.lossMinusMargin as number) <= Math.max(s.dAp as number, s.dAn as number),
+    );
+    // Chance accuracy: the residual distances carry no identity.
+    assert.ok((s.accuracy as number) > 0.35 && (s.accuracy as number) < 0.65, `acc ${s.accuracy}`);
+    for (const d of [s.dAp, s.dAn] as number[]) assert.ok(d > 0 && d < 1e-2, `distance ${d}`);
+    // The mechanism is lib/train's diagnosis; the forensics' numbers behind it: outputs coincide
+    // in direction (cosine std tiny) while the pre-L2 embeddings are finite and grew.
+    assert.equal(s.mechanism, "constant-output");
+    assert.ok((s.outputCosineStd as number) < 1e-4);
+    assert.equal(typeof s.preL2Norm, "number");
+    assert.match(s.mechanismSentence as string, /^constant-output: .*collinear.*chance/);
+    const fixes = s.fixes as Record<string, { before: Record_; after: Record_; fixed: boolean }>;
+    assert.deepEqual(Object.keys(fixes), ["batch-norm", "max-pooling", "no-final-l2"]);
+    for (const f of Object.values(fixes)) assert.equal(f.before.finalLoss, s.finalLoss);
+    // Batch norm removes the collapse at this budget.
+    assert.equal(fixes["batch-norm"].fixed, true);
+    assert.equal(fixes["batch-norm"].after.collapsed, false);
+    assert.ok(r.figures && r.figures.length === 5);
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+  }
+});
