@@ -46,8 +46,7 @@ export async function trainVariant(
   const result = await trainEmbedding({ data: data.dataset, ...config }, {
     progress: bar,
     signal: ctx.signal,
-  });
-  bar.done();
+  }); // trainEmbedding finishes the progress display itself
   const history = result.history.map((m) => ({
     step: m.step,
     loss: m.loss,

@@ -256,12 +256,20 @@ export interface ExperimentRun<C extends ExperimentConfig = ExperimentConfig>
   history: Record<string, unknown>[];
 }
 
-/** Formats a summary as "key: value" lines. */
+/** Formats a summary as aligned "key  value" lines; small flat objects on one line, others nested. */
 export function formatSummary(summary: Record<string, unknown>, indent = "  "): string[] {
   const width = Math.max(0, ...Object.keys(summary).map((k) => k.length));
   const lines: string[] = [];
   for (const [k, v] of Object.entries(summary)) {
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+    const flat = v !== null && typeof v === "object" && !Array.isArray(v) &&
+      Object.keys(v).length <= 6 &&
+      Object.values(v).every((x) => x === null || typeof x !== "object");
+    if (flat) {
+      const parts = Object.entries(v as Record<string, unknown>).map(([a, b]) =>
+        `${a} ${formatValue(b)}`
+      );
+      lines.push(`${indent}${k.padEnd(width)}  ${parts.join(", ")}`);
+    } else if (v !== null && typeof v === "object" && !Array.isArray(v)) {
       lines.push(`${indent}${k}:`);
       lines.push(...formatSummary(v as Record<string, unknown>, indent + "  "));
     } else {

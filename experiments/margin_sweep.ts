@@ -5,7 +5,7 @@
  */
 import type { DistanceName, MinerName } from "../lib/losses/mod.ts";
 import type { ModelName } from "../lib/model/mod.ts";
-import { barFigure, type Figure, lineFigure, sweepFigure } from "../lib/plot/mod.ts";
+import { barFigure, type Figure, lineFigure, PALETTE, sweepFigure } from "../lib/plot/mod.ts";
 import { defineExperiment } from "./define_experiment.ts";
 import { synthData } from "./_synth_data.ts";
 import { brief, trainVariant, type VariantOutcome } from "./_train_variant.ts";
@@ -148,11 +148,24 @@ export const marginSweep = defineExperiment<Config>({
       figures.push(sweepFigure(runs, "loss", { title: `${miner}: loss per α` }));
       figures.push(sweepFigure(runs, "accuracy", { title: `${miner}: triplet accuracy per α` }));
       figures.push(lineFigure(
-        outcomes.filter((o) => o.miner === miner).flatMap((o) => [
-          { name: `d_ap α=${o.margin}`, y: o.history.map((h) => h.dAp as number) },
-          { name: `d_an α=${o.margin}`, y: o.history.map((h) => h.dAn as number) },
+        outcomes.filter((o) => o.miner === miner).flatMap((o, i) => [
+          {
+            name: `d_ap α=${o.margin}`,
+            y: o.history.map((h) => h.dAp as number),
+            color: PALETTE[i % PALETTE.length],
+          },
+          {
+            name: `d_an α=${o.margin}`,
+            y: o.history.map((h) => h.dAn as number),
+            color: PALETTE[i % PALETTE.length],
+            dash: "dot",
+          },
         ]),
-        { title: `${miner}: mean d_ap and d_an per α`, yTitle: "distance", logY: true },
+        {
+          title: `${miner}: mean d_ap (solid) and d_an (dotted) per α`,
+          yTitle: "distance",
+          logY: true,
+        },
       ));
     }
     figures.push(lineFigure(

@@ -45,6 +45,8 @@ export interface MinerTally {
   meanDAp: number;
   meanDAn: number;
   meanVerificationAccuracy: number;
+  /** Mean over seeds of last-step / first-step mean pairwise embedding distance (< 1: shrinking). */
+  meanSpreadRatio: number;
   /** Per seed: final loss, collapse, collapse step. */
   perSeed: { seed: number; finalLoss: number; collapsed: boolean; collapseStep: number | null }[];
 }
@@ -78,6 +80,10 @@ export function tallyMiners(
       meanDAp: mean(os.map((o) => o.dAp)),
       meanDAn: mean(os.map((o) => o.dAn)),
       meanVerificationAccuracy: mean(os.map((o) => o.verificationAccuracy)),
+      meanSpreadRatio: mean(os.map((o) => {
+        const first = o.history[0]?.spread as number, last = o.history.at(-1)?.spread as number;
+        return last / first;
+      })),
       perSeed: os.map((o) => ({
         seed: o.seed,
         finalLoss: o.finalLoss,
@@ -177,6 +183,9 @@ export const mining = defineExperiment<Config>({
     }
     const tally = tallyMiners(outcomes);
     const collapsed = outcomes.filter((o) => o.collapsed);
+    const shrinking = config.miners.filter((m) => tally[m].meanSpreadRatio < 1);
+    const spreads = config.miners.map((m) => `${m} ×${tally[m].meanSpreadRatio.toFixed(2)}`)
+      .join(", ");
     const summary = {
       seeds: config.seeds,
       collapses: Object.fromEntries(
@@ -186,6 +195,12 @@ export const mining = defineExperiment<Config>({
       mechanism: collapsed.length === 0
         ? `no run collapsed (${outcomes.length} runs of ${config.steps} steps)`
         : collapsed.map((o) => `${o.variant}: ${o.diagnosis}`).join(" | "),
+      spreadChange: `embedding spread, last step / first step (mean over seeds): ${spreads}; ` +
+        (shrinking.length === 0
+          ? "no miner shrinks the embedding"
+          : `${shrinking.join(", ")} shrink${
+            shrinking.length === 1 ? "s" : ""
+          } it (the road to collapse: the loss sits at the margin while every distance → 0)`),
     };
     const figures: Figure[] = [
       barFigure(config.miners, [
@@ -208,6 +223,6 @@ export const mining = defineExperiment<Config>({
         },
       ),
     ];
-    return { summary, figures, notes: [summary.mechanism] };
+    return { summary, figures, notes: [summary.mechanism, summary.spreadChange] };
   },
 });

@@ -10,9 +10,17 @@
  * implies for the loss (why the state is absorbing).
  * @module
  */
+import * as tf from "@tensorflow/tfjs";
+import { itemPath, loadImageBatch } from "../lib/data/mod.ts";
 import type { DistanceName } from "../lib/losses/mod.ts";
 import type { ModelName, ModelOptions } from "../lib/model/mod.ts";
-import type { Forensics, OptimizerName, TrainConfig, TrainResult } from "../lib/train/mod.ts";
+import {
+  findL2NormLayer,
+  type Forensics,
+  type OptimizerName,
+  type TrainConfig,
+  type TrainResult,
+} from "../lib/train/mod.ts";
 import { type Figure, lineFigure, sweepFigure } from "../lib/plot/mod.ts";
 import { defineExperiment, type ExperimentContext } from "./define_experiment.ts";
 import { type SynthData, synthData } from "./_synth_data.ts";
@@ -55,6 +63,65 @@ export interface ProblemOutcome extends VariantOutcome {
   evidence: string[];
   /** Steps whose gradient norm was exactly 0. */
   zeroGradSteps: number;
+  /** The input of the layer before the L2 normalisation (pooled features), per channel. */
+  features?: FeatureDominance;
+}
+
+/** How much one channel dominates the features that the last layer maps to the embedding. */
+export interface FeatureDominance {
+  /** Layer whose input was probed (the one feeding the L2 normalisation). */
+  layer: string;
+  /** Channel with the largest mean |h|. */
+  channel: number;
+  /** Its mean |h|, and the runner-up's. */
+  top: number;
+  second: number;
+  /** Mean over images of |h_top| / ‖h‖ (1 = the features are one channel). */
+  share: number;
+}
+
+/** Probes the features feeding the layer before the final L2 normalisation (or the output layer). */
+async function featureDominance(
+  model: tf.LayersModel,
+  data: SynthData,
+  count = 24,
+): Promise<FeatureDominance | undefined> {
+  const l2 = findL2NormLayer(model);
+  const head = l2 ? (l2.inboundNodes[0]?.inboundLayers[0] as tf.layers.Layer | undefined) : model
+    .layers[model.layers.length - 1];
+  if (!head) return undefined;
+  const input = head.input;
+  if (Array.isArray(input)) return undefined;
+  const paths = data.dataset.items.slice(0, count).map((i) => itemPath(data.dataset, i.path));
+  const size = model.inputs[0].shape[1] as number;
+  const images = await loadImageBatch(paths, { size });
+  const probe = tf.model({ inputs: model.inputs, outputs: input });
+  const h = tf.tidy(() => {
+    const out = probe.predict(images) as tf.Tensor;
+    return out.reshape([out.shape[0]!, -1]).abs();
+  });
+  images.dispose();
+  const rows = (await h.array()) as number[][];
+  h.dispose();
+  const c = rows[0]?.length ?? 0;
+  if (c === 0) return undefined;
+  const mean = Array.from(
+    { length: c },
+    (_, j) => rows.reduce((a, r) => a + r[j], 0) / rows.length,
+  );
+  const order = mean.map((v, j) => [v, j]).sort((a, b) => b[0] - a[0]);
+  const channel = order[0][1];
+  const share = rows.reduce((a, r) => {
+    const n = Math.hypot(...r);
+    return a + (Number.isFinite(n) && n > 0 ? r[channel] / n : NaN);
+  }, 0) / rows.length;
+  return {
+    layer: head.name,
+    channel,
+    top: order[0][0],
+    second: order[1]?.[0] ?? 0,
+    share,
+  };
 }
 
 /** Trains one variant and keeps its forensics (internal to the problem reproductions). */
@@ -66,6 +133,7 @@ export async function trainProblemVariant(
 ): Promise<ProblemOutcome> {
   const o = await trainVariant(ctx, variant, config, data, { keepModel: true });
   const result = o.result as TrainResult;
+  const features = await featureDominance(result.model, data);
   result.model.dispose();
   const { result: _r, ...outcome } = o;
   const last = result.forensics[result.forensics.length - 1];
@@ -79,6 +147,7 @@ export async function trainProblemVariant(
     overflowStep: overflow?.step ?? null,
     evidence: result.diagnosis?.evidence ?? [],
     zeroGradSteps: result.history.filter((h) => h.gradNorm === 0).length,
+    features,
   };
 }
 
@@ -260,7 +329,7 @@ export const problem1Margin1 = defineExperiment<Config>({
         change,
         before: variantRecord(before),
         after: variantRecord(after),
-        fixed: !after.collapsed && after.accuracy > 0.5,
+        fixed: !after.collapsed && after.mechanism === "none" && after.accuracy > 0.5,
       };
     }
     const sqrtEps = Math.fround(Math.sqrt(1e-7));

@@ -66,12 +66,22 @@ const fmt = (x: number) => x.toExponential(2);
 function geometry(o: ProblemOutcome): string {
   const f0 = o.forensics[0], f1 = o.forensics[o.forensics.length - 1];
   if (!f0 || !f1) return "";
+  const d = o.features;
+  const channel = d && Number.isFinite(d.share)
+    ? `; the features entering ${d.layer} are one ReLU channel: channel ${d.channel} has mean ` +
+      `|h| ${fmt(d.top)} against ${fmt(d.second)} for the next and carries ${
+        (100 * d.share).toFixed(4)
+      }% of ‖h‖, so every embedding is that channel times one row of ${d.layer}'s kernel — one ` +
+      `direction whatever the input (a rank-one collapse)`
+    : "";
   return `pairwise cosine of the outputs ${f1.cosine.mean.toFixed(6)} ± ${fmt(f1.cosine.std)} ` +
     `while the pre-L2 embeddings still differ in length (relative spread ${
       f1.preL2.relativeSpread.toFixed(3)
     }): they became collinear, and their norm grew from ${fmt(f0.preL2.norm.mean)} to ${
       fmt(f1.preL2.norm.mean)
-    }, so the gradient through x/‖x‖ (which scales as 1/‖x‖) fell to ‖g‖ = ${fmt(o.lastGradNorm)}`;
+    }, so the gradient through x/‖x‖ (which scales as 1/‖x‖) fell to ‖g‖ = ${
+      fmt(o.lastGradNorm)
+    }${channel}`;
 }
 
 export const problem2Margin4 = defineExperiment<Config>({
@@ -188,7 +198,7 @@ export const problem2Margin4 = defineExperiment<Config>({
         change: spec.change,
         before: variantRecord(before),
         after: variantRecord(after),
-        fixed: !after.collapsed && after.accuracy > 0.55,
+        fixed: !after.collapsed && after.mechanism === "none" && after.accuracy > 0.55,
       };
     }
     const facts = geometry(before);
@@ -210,6 +220,7 @@ export const problem2Margin4 = defineExperiment<Config>({
       lastGradNorm: before.lastGradNorm,
       preL2Norm: before.preL2Norm,
       outputCosineStd: before.forensics[before.forensics.length - 1]?.cosine.std ?? NaN,
+      dominantChannel: before.features ?? null,
       verificationAccuracy: before.verificationAccuracy,
       mechanism: before.mechanism,
       mechanismSentence,

@@ -33,13 +33,12 @@ export interface SplitOptions {
  *
  * @example
  * ```ts
- * import { scanDataset } from "./dataset.ts";
+ * import { generateSynth } from "./synth.ts";
  * import { splitByIdentity } from "./dataset_split.ts";
- * const ds = await scanDataset("data/synth").catch(() => null);
- * if (ds) {
- *   const [train, test] = splitByIdentity(ds, { fractions: [0.8, 0.2], seed: 0 });
- *   console.log(train.identities.length, test.identities.length);
- * }
+ * const dir = await Deno.makeTempDir();
+ * const ds = (await generateSynth(dir, { identities: 8, perIdentity: 4, size: 32 })).dataset;
+ * const [train, test] = splitByIdentity(ds, { fractions: [0.75, 0.25], seed: 0 });
+ * console.assert(train.identities.length === 6 && test.identities.length === 2);
  * ```
  */
 export function splitByIdentity(dataset: Dataset, options: SplitOptions = {}): Dataset[] {

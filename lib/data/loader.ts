@@ -216,15 +216,15 @@ function iterate(
  * @example
  * ```ts
  * import { createPkLoader } from "./loader.ts";
- * import { scanDataset } from "./dataset.ts";
- * const ds = await scanDataset("data/synth").catch(() => null);
- * if (ds) {
- *   const loader = createPkLoader(ds, { p: 8, k: 4, size: 96, seed: 0 });
- *   const batch = await loader.next();
- *   batch?.images.dispose();
- *   const saved = loader.state(); // store with the checkpoint; later: loader.restore(saved)
- *   await loader.close();
- * }
+ * import { generateSynth } from "./synth.ts";
+ * const dir = await Deno.makeTempDir();
+ * const ds = (await generateSynth(dir, { identities: 8, perIdentity: 4, size: 32 })).dataset;
+ * const loader = createPkLoader(ds, { p: 8, k: 4, size: 32, seed: 0 });
+ * const batch = await loader.next();
+ * batch?.images.dispose();
+ * const saved = loader.state(); // store with the checkpoint; later: loader.restore(saved)
+ * await loader.close();
+ * console.assert(saved.nextBatch === 1);
  * ```
  */
 export function createPkLoader(dataset: Dataset, options: PkLoaderOptions = {}): PkLoader {

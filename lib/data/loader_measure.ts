@@ -52,10 +52,11 @@ export interface LoaderThroughput {
  *
  * @example
  * ```ts
- * import { scanDataset } from "./dataset.ts";
+ * import { generateSynth } from "./synth.ts";
  * import { measureLoader } from "./loader_measure.ts";
- * const ds = await scanDataset("data/synth").catch(() => null);
- * if (ds) console.log((await measureLoader(ds, { size: 96, batches: 10 })).imagesPerSecond);
+ * const dir = await Deno.makeTempDir();
+ * const ds = (await generateSynth(dir, { identities: 8, perIdentity: 4, size: 32 })).dataset;
+ * console.log((await measureLoader(ds, { size: 32, batches: 3 })).imagesPerSecond);
  * ```
  */
 export async function measureLoader(

@@ -178,10 +178,11 @@ export interface MakePairsOptions {
  *
  * @example
  * ```ts
- * import { scanDataset } from "./dataset.ts";
+ * import { generateSynth } from "./synth.ts";
  * import { makePairs } from "./pairs.ts";
- * const ds = await scanDataset("data/synth").catch(() => null);
- * if (ds) console.log(makePairs(ds, { count: 600, seed: 1 }).length);
+ * const dir = await Deno.makeTempDir();
+ * const ds = (await generateSynth(dir, { identities: 8, perIdentity: 4, size: 32 })).dataset;
+ * console.assert(makePairs(ds, { count: 20, seed: 1 }).length === 20);
  * ```
  */
 export function makePairs(dataset: Dataset, options: MakePairsOptions = {}): PairRecord[] {

@@ -64,10 +64,11 @@ export interface PkSampler {
  *
  * @example
  * ```ts
- * import { scanDataset } from "./dataset.ts";
+ * import { generateSynth } from "./synth.ts";
  * import { createPkSampler } from "./pk_sampler.ts";
- * const ds = await scanDataset("data/synth").catch(() => null);
- * if (ds) console.log(createPkSampler(ds, { p: 8, k: 4, seed: 1 }).batch(0).labels);
+ * const dir = await Deno.makeTempDir();
+ * const ds = (await generateSynth(dir, { identities: 8, perIdentity: 4, size: 32 })).dataset;
+ * console.assert(createPkSampler(ds, { p: 8, k: 4, seed: 1 }).batch(0).labels.length === 32);
  * ```
  */
 export function createPkSampler(dataset: Dataset, options: PkSamplerOptions = {}): PkSampler {

@@ -8,7 +8,7 @@
  * import { createModel, getBuildOptions } from "./create_model.ts";
  * const model = createModel("tiny", { embeddingDim: 16, seed: 1 });
  * console.assert(model.outputs[0].shape[1] === 16);
- * console.assert(getBuildOptions(model).name === "tiny");
+ * console.assert(getBuildOptions(model)?.name === "tiny");
  * ```
  * @module
  */

@@ -27,6 +27,10 @@ export interface Series {
   name: string;
   y: ArrayLike<number>;
   x?: ArrayLike<number>;
+  /** Line colour. Default: the palette by position. */
+  color?: string;
+  /** Line dash ("solid", "dash", "dot", …). Default "solid". */
+  dash?: string;
 }
 
 /** Common options of the figure builders. */

@@ -41,7 +41,7 @@ export function lineFigure(series: Series[], options: LineFigureOptions = {}): F
       name: s.name,
       x: s.x ? toPlain(s.x) : Array.from({ length: s.y.length }, (_, j) => j),
       y: toPlain(s.y),
-      line: { color: PALETTE[i % PALETTE.length] },
+      line: { color: s.color ?? PALETTE[i % PALETTE.length], ...(s.dash ? { dash: s.dash } : {}) },
     })),
     layout: baseLayout(options, {
       xaxis: { title: { text: options.xTitle ?? "step" } },

@@ -208,6 +208,6 @@ export function diagnoseCollapse(
     `the output is constant although units are alive and the pre-L2 spread did not shrink ` +
       `(relative spread ${
         fmt(last.preL2.relativeSpread)
-      }): a dominant bias or a saturated final layer`,
+      }): a dominant bias, one runaway feature channel (all embeddings collinear) or a saturated final layer`,
   );
 }

@@ -27,6 +27,7 @@ import { createRng } from "../random/mod.ts";
 import { createProgress, type Progress, type ProgressMode } from "../cli/mod.ts";
 import {
   createDistance,
+  createLoss,
   createMiner,
   createReducer,
   type Distance,
@@ -66,7 +67,6 @@ import { likelyNonFiniteCause, NonFiniteError } from "./non_finite.ts";
 import { splitTriplets } from "./micro_batches.ts";
 import { embedInChunks } from "./embed_in_chunks.ts";
 import { randomTriplets } from "./random_triplets.ts";
-import { lossByName } from "./_loss_by_name.ts";
 import { batchTripletAccuracy } from "./batch_accuracy.ts";
 
 /** One batch of a loader. The trainer disposes `images`. */
@@ -351,9 +351,19 @@ export async function trainEmbedding(
       ...config.modelOptions,
     });
   const distance: Distance = createDistance(distanceName);
-  const loss: EmbeddingLoss = lossByName(pick(config.loss, "triplet"), {
-    margin,
+  const lossName: LossName = pick(config.loss, "triplet");
+  const classifier = lossName === "arcface" || lossName === "cosface";
+  const loss: EmbeddingLoss = createLoss(lossName, {
+    // the triplet default margin (0.2) is not ArcFace's: pass a margin only where it is the default's
+    ...(classifier && config.margin === undefined ? {} : { margin }),
     distance,
+    ...(classifier
+      ? {
+        numClasses: dataset?.identities.length,
+        embeddingDim: model.outputs[0].shape[1] as number,
+        seed,
+      }
+      : {}),
     ...config.lossOptions,
   });
   const reducer: Reducer = createReducer(pick(config.reducer, "mean"));

@@ -122,6 +122,10 @@ Deno.test("presetFromEnv() reads FACENET_PRESET and rejects an unknown preset", 
   }
 });
 
-Deno.test("formatSummary() indents nested objects", () => {
-  assert.deepEqual(formatSummary({ a: 1, b: { c: true } }), ["  a  1", "  b:", "    c  true"]);
+Deno.test("formatSummary() puts small flat objects on one line and indents nested ones", () => {
+  assert.deepEqual(formatSummary({ a: 1, b: { c: true, d: 0.5 } }), [
+    "  a  1",
+    "  b  c true, d 0.5",
+  ]);
+  assert.deepEqual(formatSummary({ a: 1, b: { c: { d: 2 } } }), ["  a  1", "  b:", "    c  d 2"]);
 });

@@ -42,3 +42,8 @@ Deno.test("sweepFigure() draws one curve per run of a sweep for the chosen metri
   assert.deepEqual(fig.data[1].y, [1, 1]);
   assert.equal((fig.layout.title as { text: string }).text, "loss");
 });
+
+Deno.test("lineFigure() uses a series' own colour and dash when given", () => {
+  const fig = lineFigure([{ name: "d_an", y: [1], color: "#123456", dash: "dot" }]);
+  assert.deepEqual(fig.data[0].line, { color: "#123456", dash: "dot" });
+});
