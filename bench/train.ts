@@ -119,8 +119,6 @@ export default async function benchTrain(args: string[]): Promise<void> {
     const trainedImages = h.microBatches * mb;
     const embedRate = n / (h.mineMs / 1000);
     const trainRate = trainedImages / (h.gradMs / 1000);
-    // a full round: every mined triplet trained; distinct images per micro-batch ≤ mb
-    const fullMicro = Math.ceil((h.triplets * 3) / Math.max(1, mb)); // upper bound: no image shared
     rows.push({
       model: `${model}×${width}`,
       size,
@@ -129,11 +127,13 @@ export default async function benchTrain(args: string[]): Promise<void> {
       embedChunk: ch,
       triplets: h.triplets,
       trainedMicroBatches: h.microBatches,
+      minedMicroBatches: h.microBatchesMined,
       embedImgPerSec: +embedRate.toFixed(2),
       trainImgPerSec: +trainRate.toFixed(2),
       embedSec: +(h.mineMs / 1000).toFixed(1),
       trainSec: +(h.gradMs / 1000).toFixed(1),
-      fullRoundSecUpperBound: +(h.mineMs / 1000 + (fullMicro * mb) / trainRate).toFixed(0),
+      fullRoundSecEst: +(h.mineMs / 1000 + (h.gradMs / 1000) * (h.microBatchesMined / h.microBatches))
+        .toFixed(0),
       peakRssMiB: Math.round(peakRss() / 2 ** 20),
       rssNowMiB: Math.round(Deno.memoryUsage().rss / 2 ** 20),
       wallSec: +wall.toFixed(1),
@@ -150,7 +150,7 @@ export default async function benchTrain(args: string[]): Promise<void> {
   console.log(
     `\nPeak RSS is the process high-water mark after each round (cumulative: the 96 row includes the ` +
       `224 round when run after it). Only ${maxMicro} micro-batch(es) trained per round to keep the ` +
-      `bench short; fullRoundSecUpperBound extrapolates a round training every mined triplet.`,
+      `bench short; fullRoundSecEst extrapolates a round that trains every mined micro-batch.`,
   );
 }
 

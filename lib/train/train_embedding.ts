@@ -189,6 +189,8 @@ export interface StepMetrics {
   gradMs: number;
   /** Gradient micro-batches this step (1 without micro-batching). */
   microBatches: number;
+  /** Micro-batches the mined triplets split into (more than `microBatches` when capped by `maxMicroBatches`). */
+  microBatchesMined: number;
 }
 
 /** Metrics of one epoch (type "epoch"). */
@@ -538,7 +540,7 @@ export async function trainEmbedding(
         }
         const count = tupleCount(mined);
         const tMined = performance.now();
-        let microBatches = count > 0 ? 1 : 0;
+        let microBatches = count > 0 ? 1 : 0, microBatchesMined = microBatches;
 
         // 2. loss and gradients
         if (count > 0) {
@@ -565,11 +567,10 @@ export async function trainEmbedding(
               );
             }
             const denom = await reducerDenominator(reducer, loss, embeddings, labels, mined);
-            const parts = splitTriplets(mined, microBatch).slice(
-              0,
-              config.maxMicroBatches ?? Infinity,
-            );
+            const all = splitTriplets(mined, microBatch);
+            const parts = all.slice(0, config.maxMicroBatches ?? Infinity);
             microBatches = parts.length;
+            microBatchesMined = all.length;
             let total = tf.scalar(0);
             for (const part of parts) {
               const r = tf.tidy(() => {
@@ -669,6 +670,7 @@ export async function trainEmbedding(
           mineMs: tMined - tStep,
           gradMs: tGrad - tMined,
           microBatches,
+          microBatchesMined,
         };
         history.push(metrics);
         await log?.write({ type: "step", ...metrics });
