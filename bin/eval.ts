@@ -6,8 +6,10 @@
  *
  * - `--embedder DIR`: a model saved by lib/model's `saveModel` (DIR/model.json, or DIR/model/); the
  *   images are fed at the model's input size, in inference mode.
- * - `--embedder faceapi`: face-api's pretrained 128-d FaceRecognitionNet with face-api's own
- *   detection and alignment to 150×150 on each file.
+ * - `--embedder faceapi`: face-api's pretrained 128-d FaceRecognitionNet on each file: face-api's
+ *   detection and 68 landmarks, then (`--faceapi-align toolkit`, default) the most central face,
+ *   eyes levelled, cropped at dlib's face-chip scale to 150×150, or (`--faceapi-align faceapi`)
+ *   face-api's own detectSingleFace pipeline (highest-scoring face, axis-aligned box).
  * - `--data DIR` holds the images the pairs name: raw photos or face crops. `--input auto` (default)
  *   treats DIR as crops when it is a preprocessing output (manifest.jsonl) or a synthetic set
  *   (synth.json), else as photos. For a model embedder, photos are first preprocessed with lib/data's
@@ -49,7 +51,8 @@ import { loadModel } from "../lib/model/save_model.ts";
 const USAGE = "usage: deno task eval --embedder DIR|faceapi --pairs FILE --data DIR [--json] " +
   "[--folds 10] [--far 1e-3] [--seed 0] [--split stratified|contiguous] " +
   "[--distance euclidean|squaredEuclidean|cosine] [--input auto|photos|crops] [--limit N] " +
-  "[--batch-size 32] [--cache DIR] [--out FILE] [--embeddings FILE] [--backend auto|wasm|cpu]";
+  "[--batch-size 32] [--cache DIR] [--out FILE] [--embeddings FILE] [--faceapi-align toolkit|faceapi] " +
+  "[--backend auto|wasm|cpu]";
 
 function fail(message: string): never {
   console.error(`eval: ${message}\n${USAGE}`);
@@ -96,6 +99,7 @@ const flags = parseArgs(Deno.args, {
     "cache",
     "out",
     "embeddings",
+    "faceapi-align",
     "backend",
   ],
   boolean: ["json", "help"],
@@ -157,7 +161,11 @@ if (limit !== undefined) {
 let embedder: Embedder;
 let faceapi: ReturnType<typeof faceApiEmbedder> | undefined;
 if (embedderArg === "faceapi") {
-  faceapi = faceApiEmbedder();
+  const alignment = String(flags["faceapi-align"] ?? "toolkit");
+  if (alignment !== "toolkit" && alignment !== "faceapi") {
+    fail(`--faceapi-align must be toolkit or faceapi, got '${alignment}'`);
+  }
+  faceapi = faceApiEmbedder({ alignment });
   embedder = faceapi;
 } else {
   const dir = embedderArg.replace(/\/+$/, "");

@@ -55,23 +55,65 @@ export function batchMatMulKernel(stock: () => KernelFn): KernelFn {
   };
 }
 
-/** `_FusedMatMul` (matmul + bias + activation) that transposes flagged operands explicitly. */
+/** Applies a fused kernel's activation attribute. */
+function activate(y: tf.Tensor, attrs: tf.NamedAttrMap, prelu?: tf.Tensor): tf.Tensor {
+  const act = (attrs.activation as string | undefined) ?? "linear";
+  switch (act) {
+    case "linear":
+      return y;
+    case "relu":
+      return tf.relu(y);
+    case "relu6":
+      return tf.relu6(y);
+    case "elu":
+      return tf.elu(y);
+    case "sigmoid":
+      return tf.sigmoid(y);
+    case "leakyrelu":
+      return tf.leakyRelu(y, (attrs.leakyreluAlpha as number | undefined) ?? 0.2);
+    case "prelu":
+      if (!prelu) {
+        throw new Error("_FusedMatMul: activation 'prelu' without preluActivationWeights");
+      }
+      return tf.prelu(y, prelu);
+    default:
+      throw new Error(`_FusedMatMul: unknown activation '${act}'`);
+  }
+}
+
+/**
+ * `_FusedMatMul` (matmul + bias + activation) that transposes flagged operands explicitly. A
+ * batched product (batch > 1) runs unfused: wasm 4.22's fused kernel adds the bias to the first
+ * matrix of the batch only.
+ */
 export function fusedMatMulKernel(stock: () => KernelFn): KernelFn {
   return (args) => {
     const attrs = args.attrs ?? {};
-    if (!attrs.transposeA && !attrs.transposeB) return stock()(args);
+    const a = inputOf(args.inputs, "a", "_FusedMatMul");
+    const b = inputOf(args.inputs, "b", "_FusedMatMul");
+    const batch = Math.max(
+      a.shape.slice(0, -2).reduce((p, d) => p * d, 1),
+      b.shape.slice(0, -2).reduce((p, d) => p * d, 1),
+    );
+    if (!attrs.transposeA && !attrs.transposeB && batch === 1) return stock()(args);
     return tf.tidy(() => {
-      const [a, b] = untransposed(args, "_FusedMatMul");
-      const inputs: Record<string, tf.Tensor> = { a, b };
+      const [a2, b2] = untransposed(args, "_FusedMatMul");
+      const inputs: Record<string, tf.Tensor> = { a: a2, b: b2 };
       for (const name of ["bias", "preluActivationWeights"]) {
         const info = args.inputs[name];
         if (info != null) inputs[name] = asTensor(info);
       }
-      return tf.engine().runKernel(
-        "_FusedMatMul",
-        inputs as unknown as tf.NamedTensorMap,
-        { ...attrs, transposeA: false, transposeB: false },
-      ) as tf.Tensor;
+      const plain = { ...attrs, transposeA: false, transposeB: false };
+      if (batch === 1) {
+        return tf.engine().runKernel(
+          "_FusedMatMul",
+          inputs as unknown as tf.NamedTensorMap,
+          plain,
+        ) as tf.Tensor;
+      }
+      let y = tf.matMul(a2, b2);
+      if (inputs.bias) y = tf.add(y, inputs.bias);
+      return activate(y, attrs, inputs.preluActivationWeights);
     });
   };
 }

@@ -69,11 +69,12 @@ function phased(
   return tf.slice(full, [0, rows.offset, cols.offset, 0], [n, h, w, c]);
 }
 
-/** Sub-filter `filter[rh::sh, rw::sw]` reversed on both spatial axes. */
-function subFilterReversed(
+/** Sub-filter `filter[rh::sh, rw::sw]` reversed on both spatial axes, with tfjs ops. */
+function subFilterReversedByOps(
   filter: tf.Tensor4D,
   strides: [number, number],
   phase: [number, number],
+  swapIO: boolean,
 ): tf.Tensor4D {
   const [kh, kw, ci, co] = filter.shape;
   const sub = strides[0] === 1 && strides[1] === 1
@@ -84,7 +85,68 @@ function subFilterReversed(
       1,
       1,
     ]) as tf.Tensor4D;
-  return tf.reverse(sub, [0, 1]);
+  const flipped = tf.reverse(sub, [0, 1]);
+  return swapIO ? tf.transpose(flipped, [0, 1, 3, 2]) : flipped;
+}
+
+/**
+ * The same in one typed-array pass over the filter's values (read once per gradient): wasm's
+ * Reverse + StridedSlice + Transpose cost about as much as a small convolution.
+ */
+function subFilterReversedByLoop(
+  values: Float32Array,
+  shape: [number, number, number, number],
+  strides: [number, number],
+  phase: [number, number],
+  swapIO: boolean,
+): tf.Tensor4D {
+  const [kh, kw, ci, co] = shape;
+  const mh = Math.ceil((kh - phase[0]) / strides[0]);
+  const mw = Math.ceil((kw - phase[1]) / strides[1]);
+  const out = new Float32Array(mh * mw * ci * co);
+  const block = ci * co;
+  for (let i = 0; i < mh; i++) {
+    const fh = phase[0] + strides[0] * (mh - 1 - i);
+    for (let j = 0; j < mw; j++) {
+      const fw = phase[1] + strides[1] * (mw - 1 - j);
+      const src = (fh * kw + fw) * block;
+      const dst = (i * mw + j) * block;
+      if (!swapIO) out.set(values.subarray(src, src + block), dst);
+      else {
+        for (let c = 0; c < ci; c++) {
+          for (let o = 0; o < co; o++) out[dst + o * ci + c] = values[src + c * co + o];
+        }
+      }
+    }
+  }
+  return tf.tensor4d(out, swapIO ? [mh, mw, co, ci] : [mh, mw, ci, co]);
+}
+
+/** How the reversed sub-filters are built: "loop" (default) or "ops"; for benchmarks and tests. */
+let flipMode: "loop" | "ops" = "loop";
+
+/**
+ * Selects how input gradients flip their filter (see {@link subFilterReversedByLoop}); returns the
+ * previous mode. For benchmarks and tests.
+ */
+export function setFilterFlipMode(mode: "loop" | "ops"): "loop" | "ops" {
+  const previous = flipMode;
+  flipMode = mode;
+  return previous;
+}
+
+/** Returns `phase → reversed sub-filter` for one gradient (reads the filter at most once). */
+function subFiltersReversed(
+  filter: tf.Tensor4D,
+  strides: [number, number],
+  swapIO: boolean,
+): (phase: [number, number]) => tf.Tensor4D {
+  if (flipMode === "ops" || filter.dtype !== "float32") {
+    return (phase) => subFilterReversedByOps(filter, strides, phase, swapIO);
+  }
+  // Inside a kernel, reading the backend synchronously is allowed (no GPU backend runs this).
+  const values = tf.engine().backend.readSync(filter.dataId) as Float32Array;
+  return (phase) => subFilterReversedByLoop(values, filter.shape, strides, phase, swapIO);
 }
 
 /**
@@ -98,10 +160,10 @@ export function conv2dBackpropInputByConv(
   geometry: BackpropGeometry,
 ): tf.Tensor4D {
   const [kh, kw] = filter.shape;
+  // [mh, mw, ci, co] → [mh, mw, co, ci]: the correlation maps dy's co channels back to ci.
+  const subFilter = subFiltersReversed(filter, geometry.strides, true);
   return phased(dy, inputShape, [kh, kw], geometry, (d, phase, pads) => {
-    // [mh, mw, ci, co] → [mh, mw, co, ci]: the correlation maps dy's co channels back to ci.
-    const f = tf.transpose(subFilterReversed(filter, geometry.strides, phase), [0, 1, 3, 2]);
-    return tf.conv2d(d, f as tf.Tensor4D, 1, explicitPad(pads));
+    return tf.conv2d(d, subFilter(phase), 1, explicitPad(pads));
   });
 }
 
@@ -116,8 +178,9 @@ export function depthwiseBackpropInputByConv(
   geometry: BackpropGeometry,
 ): tf.Tensor4D {
   const [kh, kw, c, m] = filter.shape;
+  const subFilter = subFiltersReversed(filter, geometry.strides, false);
   return phased(dy, inputShape, [kh, kw], geometry, (d, phase, pads) => {
-    const sub = subFilterReversed(filter, geometry.strides, phase);
+    const sub = subFilter(phase);
     const f = tf.reshape(sub, [sub.shape[0], sub.shape[1], c * m, 1]) as tf.Tensor4D;
     const out = tf.depthwiseConv2d(d, f, 1, explicitPad(pads));
     if (m === 1) return out;

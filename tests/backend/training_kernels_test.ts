@@ -326,6 +326,50 @@ Deno.test("the gradient of tf.gather works on wasm and equals the cpu reference"
   });
 });
 
+Deno.test("BatchMatMul and _FusedMatMul on wasm equal the cpu reference for all four transpose combos", async () => {
+  await assertNoLeak(async () => {
+    const rng = createRng(21);
+    for (let trial = 0; trial < 3; trial++) {
+      const [m, k, n] = [1 + rng.int(40), 1 + rng.int(70), 1 + rng.int(50)];
+      const batch = trial === 0 ? [] : [1 + rng.int(3)];
+      for (const transposeA of [false, true]) {
+        for (const transposeB of [false, true]) {
+          const a = tf.randomNormal(
+            [...batch, ...(transposeA ? [k, m] : [m, k])],
+            0,
+            1,
+            "float32",
+            trial,
+          );
+          const b = tf.randomNormal(
+            [...batch, ...(transposeB ? [n, k] : [k, n])],
+            0,
+            1,
+            "float32",
+            trial + 7,
+          );
+          const bias = tf.randomNormal([n], 0, 1, "float32", trial + 9);
+          const what = `matMul ${a.shape}·${b.shape} tA=${transposeA} tB=${transposeB}`;
+          await assertMatchesCpu(what, () => tf.matMul(a, b, transposeA, transposeB));
+          await assertMatchesCpu(
+            `fused ${what}`,
+            () => tf.fused.matMul({ a, b, transposeA, transposeB, bias, activation: "relu" }),
+          );
+          tf.dispose([a, b, bias]);
+        }
+      }
+    }
+    // The gradient of a Dense-like product uses the flags; it must match too.
+    const x = tf.randomNormal([9, 13], 0, 1, "float32", 4);
+    const w = tf.randomNormal([13, 6], 0, 1, "float32", 5);
+    await assertMatchesCpu(
+      "matMul gradients",
+      () => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p, q))))([x, w]),
+    );
+    tf.dispose([x, w]);
+  });
+});
+
 Deno.test("kernels wasm lacks run on the cpu fallback (tf.einsum on wasm)", async () => {
   await assertNoLeak(async () => {
     const a = tf.randomNormal([4, 6], 0, 1, "float32", 1);

@@ -64,6 +64,23 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "faceApiEmbedder() alignments 'toolkit' and 'faceapi' describe the same photo alike",
+  ignore: !lfw,
+  async fn() {
+    await ready();
+    const file = `${lfw}/Al_Pacino/Al_Pacino_0001.jpg`;
+    const toolkit = faceApiEmbedder();
+    const own = faceApiEmbedder({ alignment: "faceapi" });
+    assert.equal(own.name, "faceapi(own-align)");
+    const a = await toolkit.embedFile(file);
+    const b = await own.embedFile(file);
+    const d = Math.hypot(...Array.from(a, (v, i) => v - b[i]));
+    assert.ok(d > 0 && d < 0.4, `same photo, two crops: distance ${d}`);
+    assert.equal(toolkit.stats.whole + own.stats.whole, 0);
+  },
+});
+
 Deno.test("faceApiEmbedder() describes an image without a face whole and counts it", async () => {
   await ready();
   const faceapi = faceApiEmbedder();
@@ -79,5 +96,9 @@ Deno.test("faceApiEmbedder() describes an image without a face whole and counts 
   assert.throws(
     () => faceApiEmbedder({ minConfidence: 1.5 }),
     /'minConfidence' must be in \(0, 1\), got 1.5/,
+  );
+  assert.throws(
+    () => faceApiEmbedder({ alignment: "dlib" as "faceapi" }),
+    /'alignment' must be "toolkit" or "faceapi", got 'dlib'/,
   );
 });
