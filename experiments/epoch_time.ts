@@ -364,7 +364,7 @@ export const epochTime = defineExperiment<Config>({
       }])),
       dominates,
       assumptions:
-        `linear in triplets per step; a trunk of T photos = T random triplets in T/batch steps; ` +
+        `linear in triplets per step (an upper bound: on wasm the per-triplet time falls as the step grows, so a step of 100 triplets costs less than 100× one); a trunk of T photos = T random triplets in T/batch steps; ` +
         `epoch = photos/T trunks` + (config.size < config.targetSize
           ? `; ×(${config.targetSize}/${config.size})² for measuring below ${config.targetSize} px (an upper bound on wasm, where small inputs are not compute-bound: NN2 at 64 px took ~1/3, not 1/12, of its 224 px step)`
           : ""),

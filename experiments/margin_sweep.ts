@@ -124,6 +124,11 @@ export const marginSweep = defineExperiment<Config>({
       };
     }
     const collapsedAt = outcomes.filter((o) => o.collapsed).map((o) => o.variant);
+    // A margin is saturated when every mined triplet stayed active (hinge never zero): the loss is then
+    // α + mean(d_ap − d_an), its gradient does not depend on α, and all such α train identically.
+    const saturated = outcomes.filter((o) => o.history.every((h) => h.activeFraction === 1)).map((
+      o,
+    ) => o.variant);
     const best = outcomes.reduce((
       a,
       b,
@@ -133,6 +138,7 @@ export const marginSweep = defineExperiment<Config>({
       bestVariant: best.variant,
       bestVerificationAccuracy: best.verificationAccuracy,
       results,
+      saturatedMargins: saturated,
       mechanism: collapsedAt.length === 0
         ? "no variant collapsed at this budget"
         : outcomes.filter((o) => o.collapsed).map((o) => `${o.variant}: ${o.diagnosis}`).join(
@@ -195,6 +201,16 @@ export const marginSweep = defineExperiment<Config>({
       })),
       { title: `VAL@FAR=${outcomes[0]?.far ?? 0.01} per α`, yTitle: "VAL" },
     ));
-    return { summary, figures, notes: [summary.mechanism] };
+    const notes = [summary.mechanism];
+    if (saturated.length > 0) {
+      notes.push(
+        `Saturated margins (${
+          saturated.join(", ")
+        }): every mined triplet stayed active, so the loss is ` +
+          "α + mean(d_ap − d_an) and its gradient does not depend on α — these runs train identically " +
+          "(same seed) and their loss tracks α instead of going to 0.",
+      );
+    }
+    return { summary, figures, notes };
   },
 });

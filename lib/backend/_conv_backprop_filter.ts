@@ -89,16 +89,51 @@ export function conv2dBackpropFilterByMatMul(
   return tf.reshape(stacked, [g.filterHeight, g.filterWidth, ci, co]) as tf.Tensor4D;
 }
 
+/** Options of {@link conv2dBackpropFilterByConv}. */
+export interface FilterByConvOptions {
+  /**
+   * Largest dy (in elements) handled in one convolution; a larger batch is split into chunks whose
+   * gradients are summed, so the transposed copies (and XNNPACK's packed copy of dy as a filter)
+   * stay bounded. Default 2²² (16 MiB of float32).
+   */
+  maxChunkElements?: number;
+}
+
+/** Default of {@link FilterByConvOptions.maxChunkElements}. */
+export const FILTER_CHUNK_ELEMENTS = 1 << 22;
+
 /**
  * dL/dfilter of `conv2d` as one dilated convolution: the batch becomes the channel axis
- * (`xᵀ` [ci, h, w, n] convolved with `dyᵀ` [oh, ow, n, co], dilation = stride). Call inside
- * tf.tidy.
+ * (`xᵀ` [ci, h, w, n] convolved with `dyᵀ` [oh, ow, n, co], dilation = stride), over chunks of
+ * the batch when dy is large (see {@link FilterByConvOptions}). Call inside tf.tidy.
  */
 export function conv2dBackpropFilterByConv(
   x: tf.Tensor4D,
   dy: tf.Tensor4D,
   g: FilterGeometry,
+  options: FilterByConvOptions = {},
 ): tf.Tensor4D {
+  const limit = options.maxChunkElements ?? FILTER_CHUNK_ELEMENTS;
+  const [n, oh, ow, co] = dy.shape;
+  const perImage = oh * ow * co;
+  const chunk = Math.max(1, Math.min(n, Math.floor(limit / perImage)));
+  if (chunk >= n) return filterByConvOnce(x, dy, g);
+  let sum: tf.Tensor4D | undefined;
+  for (let start = 0; start < n; start += chunk) {
+    const size = Math.min(chunk, n - start);
+    const part = tf.tidy(() => {
+      const xs = tf.slice(x, [start, 0, 0, 0], [size, -1, -1, -1]);
+      const ds = tf.slice(dy, [start, 0, 0, 0], [size, -1, -1, -1]);
+      const p = filterByConvOnce(xs, ds, g);
+      return sum ? tf.add(sum, p) : p;
+    });
+    sum?.dispose();
+    sum = part as tf.Tensor4D;
+  }
+  return sum!;
+}
+
+function filterByConvOnce(x: tf.Tensor4D, dy: tf.Tensor4D, g: FilterGeometry): tf.Tensor4D {
   const xp = padForTaps(x, dy.shape, g);
   const xt = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D;
   const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;

@@ -90,10 +90,7 @@ function geometry(
 }
 
 /** The kernel functions of the fast versions; `slow` handles attributes they do not cover. */
-function fastKernels(
-  backend: TrainingBackend,
-  slow: (name: string) => KernelFn,
-): Record<string, KernelFn> {
+function fastKernels(slow: (name: string) => KernelFn): Record<string, KernelFn> {
   const covered = (a: ConvAttrs) =>
     (a.dataFormat == null || a.dataFormat === "NHWC") && isOne(a.dilations);
   return {
@@ -115,8 +112,9 @@ function fastKernels(
       const dy = inputOf(args.inputs, "dy", "conv backprop");
       const g = geometry(x.shape as [number, number, number, number], a.filterShape!, a, false);
       // Measured (bench/backend.ts): the dilated convolution wins everywhere except a 1×1
-      // stride-1 filter on cpu, where the gradient is a single matmul.
-      const oneMatMul = backend === "cpu" && g.filterHeight === 1 && g.filterWidth === 1 &&
+      // stride-1 filter, where the gradient is a single matmul (on wasm since BatchMatMul's
+      // transposed case is fast, see _batch_mat_mul.ts: 1.3–1.8× the dilated convolution).
+      const oneMatMul = g.filterHeight === 1 && g.filterWidth === 1 &&
         g.strides[0] === 1 && g.strides[1] === 1;
       const byConv = oneMatMul ? conv2dBackpropFilterByMatMul : conv2dBackpropFilterByConv;
       return tf.tidy(() => byConv(asTensor(x), asTensor(dy), g));
@@ -232,7 +230,7 @@ export function registerTrainingKernels(
     if (backend === "wasm") return cpuFallbackKernel(name);
     throw new Error(`${name}: no stock ${backend} kernel for these attributes`);
   };
-  const fast = fastKernels(backend, slow);
+  const fast = fastKernels(slow);
   for (const name of FAST[backend]) {
     replace(name, backend, fast[name]);
     names.push(name);

@@ -26,6 +26,28 @@ Deno.test("margin-sweep (ci) trains every miner × α, evaluates each and draws 
       const losses = margins.map((m) => results[`${miner} α=${m}`].finalLoss as number);
       assert.ok(losses[losses.length - 1] > losses[0], `${miner}: ${losses}`);
     }
+    // Variants whose every mined triplet stayed active train identically whatever α (same seed).
+    const saturated = r.summary.saturatedMargins as string[];
+    assert.ok(
+      saturated.includes(`${miners[0]} α=4`),
+      `α=4 exceeds every squared distance: ${saturated}`,
+    );
+    for (const v of saturated) {
+      // Every triplet active: loss = α + d_ap − d_an exactly (means over the mined triplets).
+      const alpha = Number(v.split("α=")[1]);
+      const { finalLoss, dAp, dAn } = results[v] as Record<string, number>;
+      assert.ok(
+        Math.abs(finalLoss - (alpha + dAp - dAn)) < 1e-3,
+        `${v}: ${finalLoss} vs ${alpha + dAp - dAn}`,
+      );
+    }
+    for (const miner of miners) {
+      const same = saturated.filter((v) => v.startsWith(`${miner} `));
+      for (const v of same.slice(1)) {
+        assert.equal(results[v].dAp, results[same[0]].dAp, `${v} vs ${same[0]}`);
+        assert.equal(results[v].verificationAccuracy, results[same[0]].verificationAccuracy);
+      }
+    }
     const logged = (await Deno.readTextFile(`${r.dir}/metrics.jsonl`)).trim().split("\n").map((l) =>
       JSON.parse(l)
     );
