@@ -1,6 +1,7 @@
 /**
- * `deno task bench backend [--json] [--budget 1.5]`: conv forward, both conv gradients and one
- * training step of a small conv net, on the cpu and wasm backends, each with tfjs's own ("stock")
+ * `deno task bench backend [--json] [--budget 1.5]`: conv forward, both conv gradients, transposed
+ * matrix products (the gradients of tf.matMul and Dense layers) and one training step of a small
+ * conv net, on the cpu and wasm backends, each with tfjs's own ("stock")
  * kernels and with the toolkit's training kernels. Prints GFLOP/s per cell and the wasm/cpu speed
  * ratio (both with the toolkit's kernels, as initBackend sets them up), as a table or as JSON.
  *
@@ -164,6 +165,30 @@ function stepSpec(size: number, width: number, batch: number, skip?: Spec["skip"
   };
 }
 
+function matMulSpec(
+  a: [number, number],
+  b: [number, number],
+  transposeA: boolean,
+  transposeB: boolean,
+): Spec {
+  const [m, k] = transposeA ? [a[1], a[0]] : a;
+  const n = transposeB ? b[0] : b[1];
+  return {
+    op: `matMul${transposeA ? " transposeA" : ""}${transposeB ? " transposeB" : ""}`,
+    shape: `a[${a}] b[${b}]`,
+    flops: 2 * m * k * n,
+    skip: { cpuToolkit: "= stock" },
+    setup: () => {
+      const at = rand(a, 5);
+      const bt = rand(b, 6);
+      return {
+        run: () => tf.matMul(at, bt, transposeA, transposeB),
+        dispose: () => tf.dispose([at, bt]),
+      };
+    },
+  };
+}
+
 function specs(): Spec[] {
   const slowFilter = { cpuStock: "skip (minutes; see small row)" };
   return [
@@ -174,6 +199,10 @@ function specs(): Spec[] {
     convSpec("filter", [8, 28, 28, 64], 3, 64, 1, { ...slowFilter, wasmStock: "no kernel" }),
     convSpec("filter", [8, 28, 28, 64], 3, 128, 2, { ...slowFilter, wasmStock: "no kernel" }),
     convSpec("filter", [2, 14, 14, 32], 3, 32, 1, { wasmStock: "no kernel" }),
+    convSpec("filter", [16, 12, 12, 192], 1, 96, 1, { ...slowFilter, wasmStock: "no kernel" }),
+    matMulSpec([1800, 128], [1800, 128], false, true),
+    matMulSpec([1800, 128], [1800, 128], true, false),
+    matMulSpec([32, 1024], [128, 1024], false, true),
     stepSpec(32, 16, 16),
     stepSpec(64, 32, 32, { cpuStock: "skip (minutes)" }),
   ];

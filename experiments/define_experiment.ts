@@ -229,9 +229,17 @@ export function presetFromEnv(fallback: PresetName = "small"): PresetName {
   return value as PresetName;
 }
 
+function envOr(name: string, fallback: string): string {
+  try {
+    return Deno.env.get(name) || fallback;
+  } catch {
+    return fallback;
+  }
+}
+
 /** Options of {@link runExperiment}. */
 export interface RunExperimentOptions extends ResolveOptions {
-  /** Root of run folders. Default: the repository's runs/. */
+  /** Root of run folders. Default: $FACENET_RUNS_DIR, else the repository's runs/. */
   outDir?: string;
   /** Cache root for generated data. Default: the repository's data/. */
   dataDir?: string;
@@ -301,7 +309,7 @@ export async function runExperiment<C extends ExperimentConfig>(
   if (options.backend) print((await initBackend(options.backend)).summary);
   const root = new URL("../", import.meta.url).pathname;
   const run = await createRun(exp.name, config, {
-    outDir: options.outDir ?? `${root}runs`,
+    outDir: options.outDir ?? envOr("FACENET_RUNS_DIR", `${root}runs`),
     extra: { experiment: exp.name, preset },
   });
   print(`${exp.name} (${preset}): ${exp.describe}`);

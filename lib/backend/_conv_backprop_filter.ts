@@ -4,8 +4,9 @@
  * `dW[kh, kw] = Σ_{n, oh, ow} x[n, oh·s + kh − top, ow·s + kw − left] ⊗ dy[n, oh, ow]`.
  * For a regular convolution that is one convolution of the transposed input (batch as channels)
  * with the transposed dy as a filter dilated by the stride, which wasm's XNNPACK runs at
- * 10–25 GFLOP/s; the alternative, one matmul per filter tap, is 5–10× slower there (wasm's
- * transposed matmul is slow) and only wins for 1×1 filters on cpu. A depthwise convolution's
+ * 10–25 GFLOP/s; the alternative, one matmul per filter tap, ties for 3×3 filters at stride 1,
+ * loses 2–20× for strided and larger filters, and wins (1.3–1.8× on wasm, with the toolkit's fast
+ * transposed BatchMatMul) for 1×1 stride-1 filters, where it is a single matmul. A depthwise convolution's
  * filter gradient is likewise one depthwise convolution (batch folded into channels), 6–20×
  * faster on wasm than per-tap products, which remain for channel multipliers > 1.
  * @module
@@ -94,13 +95,13 @@ export interface FilterByConvOptions {
   /**
    * Largest dy (in elements) handled in one convolution; a larger batch is split into chunks whose
    * gradients are summed, so the transposed copies (and XNNPACK's packed copy of dy as a filter)
-   * stay bounded. Default 2²² (16 MiB of float32).
+   * stay bounded. Default 2²⁴ (64 MiB of float32).
    */
   maxChunkElements?: number;
 }
 
 /** Default of {@link FilterByConvOptions.maxChunkElements}. */
-export const FILTER_CHUNK_ELEMENTS = 1 << 22;
+export const FILTER_CHUNK_ELEMENTS = 1 << 24;
 
 /**
  * dL/dfilter of `conv2d` as one dilated convolution: the batch becomes the channel axis

@@ -2,9 +2,11 @@
  * Training kernels the wasm and cpu backends lack or run slowly, built from their own fast ops.
  *
  * - `Conv2DBackpropInput`: the input gradient as s×s stride-1 forward convolutions (wasm's own is a
- *   scalar loop; this runs at forward-conv speed on XNNPACK).
- * - `Conv2DBackpropFilter`: one dilated convolution with the batch as the channel axis (missing on
- *   wasm; cpu's own is a very slow loop).
+ *   scalar loop; this runs at forward-conv speed on XNNPACK), the reversed sub-filters built in
+ *   one typed-array pass (wasm's Reverse cost ~7% of an NN2 training step).
+ * - `Conv2DBackpropFilter`: one dilated convolution with the batch as the channel axis, chunked
+ *   over the batch when dy exceeds 64 MiB (missing on wasm; cpu's own is a very slow loop); a
+ *   single matmul for 1×1 stride-1 filters.
  * - `DepthwiseConv2dNativeBackpropInput` / `…Filter`: depthwise convolutions (per-tap products
  *   for channel multipliers > 1).
  * - wasm `MaxPoolGrad`, `AvgPoolGrad`: typed-array loops, 3–4× faster than wasm's own C++ loops,

@@ -7,6 +7,7 @@ import {
   unregisterTrainingKernels,
 } from "../../lib/backend/mod.ts";
 import { createSmallConvNet } from "../../lib/backend/_small_conv_net.ts";
+import { conv2dBackpropFilterByConv } from "../../lib/backend/_conv_backprop_filter.ts";
 import { createRng } from "../../lib/random/mod.ts";
 
 // Every test runs its candidate on wasm with the toolkit's kernels and its reference on the cpu
@@ -111,6 +112,8 @@ Deno.test("registerTrainingKernels() is idempotent and names what it registered"
       "UnsortedSegmentSum",
       "MaxPoolGrad",
       "AvgPoolGrad",
+      "BatchMatMul",
+      "_FusedMatMul",
       "Einsum",
     ]
   ) {
@@ -168,6 +171,47 @@ Deno.test("Conv2DBackpropFilter on wasm and on cpu equals cpu's own kernel on ra
       await assertMatchesCpu(`Conv2DBackpropFilter (wasm) ${label(c)}`, f, "wasm");
       await assertMatchesCpu(`Conv2DBackpropFilter (cpu) ${label(c)}`, f, "cpu");
       tf.dispose([x, w, dy]);
+    }
+  });
+});
+
+Deno.test("the filter gradient chunked over the batch equals cpu's own kernel", async () => {
+  await assertNoLeak(async () => {
+    for (const c of convCases(13).filter((_, i) => i % 3 === 0)) {
+      const xShape: [number, number, number, number] = [5, c.x[1], c.x[2], c.x[3]];
+      const x = tf.randomNormal(xShape, 0, 1, "float32", c.seed) as tf.Tensor4D;
+      const filterShape: [number, number, number, number] = [c.k, c.k, c.x[3], c.co];
+      const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, c.stride, 1, c.pad);
+      const dyShape: [number, number, number, number] = [5, info.outHeight, info.outWidth, c.co];
+      const dy = tf.randomNormal(dyShape, 0, 1, "float32", c.seed + 2) as tf.Tensor4D;
+      const g = {
+        strides: [info.strideHeight, info.strideWidth] as [number, number],
+        padTop: info.padInfo.top,
+        padLeft: info.padInfo.left,
+        filterHeight: c.k,
+        filterWidth: c.k,
+      };
+      const [ref] = await valuesOn(
+        "cpu",
+        "stock",
+        () =>
+          tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, {
+            strides: c.stride,
+            pad: c.pad,
+            dataFormat: "NHWC",
+            filterShape,
+          }) as tf.Tensor,
+      );
+      // Chunks of 2, 2 and 1 images.
+      const perImage = info.outHeight * info.outWidth * c.co;
+      const [got] = await valuesOn(
+        "wasm",
+        "toolkit",
+        () => conv2dBackpropFilterByConv(x, dy, g, { maxChunkElements: 2 * perImage + 1 }),
+      );
+      const e = relativeError(got, ref);
+      assert.ok(e <= TOLERANCE, `chunked filter gradient ${label(c)}: relative error ${e}`);
+      tf.dispose([x, dy]);
     }
   });
 });

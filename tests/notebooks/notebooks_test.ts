@@ -253,6 +253,8 @@ async function execute(
       path,
       "--env",
       "FACENET_PRESET=ci",
+      "--env",
+      `FACENET_RUNS_DIR=${join(OUT, "runs")}`,
       "--timeout",
       "150",
       "--settle",
