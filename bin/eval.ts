@@ -7,9 +7,10 @@
  * - `--embedder DIR`: a model saved by lib/model's `saveModel` (DIR/model.json, or DIR/model/); the
  *   images are fed at the model's input size, in inference mode.
  * - `--embedder faceapi`: face-api's pretrained 128-d FaceRecognitionNet on each file: face-api's
- *   detection and 68 landmarks, then (`--faceapi-align toolkit`, default) the most central face,
- *   eyes levelled, cropped at dlib's face-chip scale to 150×150, or (`--faceapi-align faceapi`)
- *   face-api's own detectSingleFace pipeline (highest-scoring face, axis-aligned box).
+ *   detection and 68 landmarks, then (`--faceapi-align faceapi`, default) face-api's own
+ *   detectSingleFace pipeline (highest-scoring face, axis-aligned box, 150×150), or
+ *   (`--faceapi-align toolkit`) the most central face, eyes levelled, cropped at dlib's face-chip
+ *   scale to 150×150 with lib/data's alignFace.
  * - `--data DIR` holds the images the pairs name: raw photos or face crops. `--input auto` (default)
  *   treats DIR as crops when it is a preprocessing output (manifest.jsonl) or a synthetic set
  *   (synth.json), else as photos. For a model embedder, photos are first preprocessed with lib/data's
@@ -51,7 +52,7 @@ import { loadModel } from "../lib/model/save_model.ts";
 const USAGE = "usage: deno task eval --embedder DIR|faceapi --pairs FILE --data DIR [--json] " +
   "[--folds 10] [--far 1e-3] [--seed 0] [--split stratified|contiguous] " +
   "[--distance euclidean|squaredEuclidean|cosine] [--input auto|photos|crops] [--limit N] " +
-  "[--batch-size 32] [--cache DIR] [--out FILE] [--embeddings FILE] [--faceapi-align toolkit|faceapi] " +
+  "[--batch-size 32] [--cache DIR] [--out FILE] [--embeddings FILE] [--faceapi-align faceapi|toolkit] " +
   "[--backend auto|wasm|cpu]";
 
 function fail(message: string): never {
@@ -161,7 +162,7 @@ if (limit !== undefined) {
 let embedder: Embedder;
 let faceapi: ReturnType<typeof faceApiEmbedder> | undefined;
 if (embedderArg === "faceapi") {
-  const alignment = String(flags["faceapi-align"] ?? "toolkit");
+  const alignment = String(flags["faceapi-align"] ?? "faceapi");
   if (alignment !== "toolkit" && alignment !== "faceapi") {
     fail(`--faceapi-align must be toolkit or faceapi, got '${alignment}'`);
   }

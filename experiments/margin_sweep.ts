@@ -9,6 +9,7 @@ import { barFigure, type Figure, lineFigure, PALETTE, sweepFigure } from "../lib
 import { defineExperiment } from "./define_experiment.ts";
 import { synthData } from "./_synth_data.ts";
 import { brief, trainVariant, type VariantOutcome } from "./_train_variant.ts";
+import type { Forensics } from "../lib/train/mod.ts";
 
 type Config = {
   seed: number;
@@ -40,13 +41,13 @@ export const marginSweep = defineExperiment<Config>({
       perIdentity: 6,
       difficulty: 1,
       margins: [0.05, 0.2, 1, 4],
-      miners: ["semihard", "random"],
+      miners: ["hardest", "semihard", "random"],
       distance: "squaredEuclidean",
       steps: 25,
       p: 6,
       k: 4,
-      lr: 0.05,
-      optimizer: "adagrad",
+      lr: 0.01,
+      optimizer: "adam",
     },
     small: {
       seed: 1,
@@ -56,13 +57,13 @@ export const marginSweep = defineExperiment<Config>({
       perIdentity: 10,
       difficulty: 1,
       margins: [0.05, 0.1, 0.2, 0.5, 1, 2, 4],
-      miners: ["semihard", "random"],
+      miners: ["hardest", "semihard", "batchAll", "random"],
       distance: "squaredEuclidean",
-      steps: 150,
+      steps: 60,
       p: 8,
       k: 4,
-      lr: 0.05,
-      optimizer: "adagrad",
+      lr: 0.01,
+      optimizer: "adam",
     },
     paper: {
       seed: 1,
@@ -89,10 +90,11 @@ export const marginSweep = defineExperiment<Config>({
       difficulty: config.difficulty,
       seed: config.seed,
     });
-    const outcomes: (VariantOutcome & { margin: number; miner: string })[] = [];
+    const outcomes: (VariantOutcome & { margin: number; miner: string; geometry: Geometry })[] =
+      [];
     for (const miner of config.miners) {
       for (const margin of config.margins) {
-        const o = await trainVariant(ctx, `${miner} α=${margin}`, {
+        const { result, ...o } = await trainVariant(ctx, `${miner} α=${margin}`, {
           model: config.model as ModelName,
           size: config.size,
           miner: miner as MinerName,
@@ -105,20 +107,31 @@ export const marginSweep = defineExperiment<Config>({
           optimizer: config.optimizer as never,
           seed: config.seed,
           forensicsEvery: Math.max(5, Math.floor(config.steps / 4)),
-        }, data);
-        outcomes.push({ ...o, margin, miner });
+        }, data, { keepModel: true });
+        result!.model.dispose();
+        outcomes.push({ ...o, margin, miner, geometry: geometryOf(result!.forensics) });
       }
     }
     const results: Record<string, unknown> = {};
     for (const o of outcomes) {
       const b = brief(o);
+      const s0 = o.history[0]?.spread as number, s1 = o.history[o.history.length - 1]?.spread;
       results[o.variant] = {
         finalLoss: b.finalLoss,
+        // ≈ 1 with d_ap ≈ d_an ≈ 0: the loss sits at the trivial solution f(x) = const.
+        lossOverMargin: b.finalLoss / o.margin,
         accuracy: b.accuracy,
         dAp: b.dAp,
         dAn: b.dAn,
+        // Last-step / first-step mean pairwise distance of the batch (< 1: the geometry shrank).
+        spreadRatio: (s1 as number) / s0,
         collapsed: b.collapsed,
+        collapseStep: b.collapseStep,
         mechanism: b.mechanism,
+        // From lib/train's forensics, last snapshot against the first.
+        outputCosine: o.geometry.cosine,
+        preL2NormGrowth: o.geometry.normGrowth,
+        firstLayerGradRatio: o.geometry.gradRatio,
         verificationAccuracy: b.verificationAccuracy,
         valAtFar: b.valAtFar,
       };
@@ -129,21 +142,44 @@ export const marginSweep = defineExperiment<Config>({
     const saturated = outcomes.filter((o) => o.history.every((h) => h.activeFraction === 1)).map((
       o,
     ) => o.variant);
+    const onset = collapseOnset(outcomes);
     const best = outcomes.reduce((
       a,
       b,
     ) => (b.verificationAccuracy > a.verificationAccuracy ? b : a));
+    const perMiner = config.miners.map((miner) => {
+      const os = outcomes.filter((o) => o.miner === miner);
+      const col = os.filter((o) => o.collapsed);
+      const sat = os.filter((o) => saturated.includes(o.variant));
+      const a = onset[miner];
+      let line = a === null
+        ? `${miner}: no collapse at any α (${os.map((o) => o.margin).join(", ")})`
+        : `${miner}: collapse from α=${a} up (steps ${
+          col.map((o) => `α=${o.margin}@${o.collapseStep}`).join(", ")
+        }; ${[...new Set(col.map((o) => o.mechanism))].join("/")})`;
+      if (sat.length === os.length && os.length > 1) {
+        line += " — every mined triplet active at every α, so every α trains identically " +
+          "(the hinge never switches off and its gradient does not depend on α)";
+      }
+      return line;
+    });
     const summary = {
+      collapseOnset: onset,
       collapsedVariants: collapsedAt,
       bestVariant: best.variant,
       bestVerificationAccuracy: best.verificationAccuracy,
       results,
       saturatedMargins: saturated,
+      perMiner,
       mechanism: collapsedAt.length === 0
         ? "no variant collapsed at this budget"
-        : outcomes.filter((o) => o.collapsed).map((o) => `${o.variant}: ${o.diagnosis}`).join(
-          " | ",
-        ),
+        : [
+          ...new Set(
+            outcomes.filter((o) => o.collapsed).map((o) =>
+              `${o.miner}: ${o.mechanism} — ${geometrySentence(o.geometry)}`
+            ),
+          ),
+        ].join(" | "),
     };
     const figures: Figure[] = [];
     for (const miner of config.miners) {
@@ -201,16 +237,87 @@ export const marginSweep = defineExperiment<Config>({
       })),
       { title: `VAL@FAR=${outcomes[0]?.far ?? 0.01} per α`, yTitle: "VAL" },
     ));
-    const notes = [summary.mechanism];
+    const notes = [...perMiner, summary.mechanism];
+    if (collapsedAt.length > 0) notes.push(COLLAPSE_NOTE);
     if (saturated.length > 0) {
       notes.push(
         `Saturated margins (${
           saturated.join(", ")
         }): every mined triplet stayed active, so the loss is ` +
-          "α + mean(d_ap − d_an) and its gradient does not depend on α — these runs train identically " +
-          "(same seed) and their loss tracks α instead of going to 0.",
+          "α + mean(d_ap − d_an) and its gradient does not depend on α; where the miner does not look " +
+          "at α either (hardest, random) these runs train identically (same seed) and their loss " +
+          "tracks α instead of going to 0.",
       );
     }
     return { summary, figures, notes };
   },
 });
+
+/** Why batch-hard collapses whatever α (the note the summary prints when a variant collapsed). */
+const COLLAPSE_NOTE =
+  "Why: a triplet whose hinge is active contributes α + d_ap − d_an, whose gradient does not " +
+  "depend on α. Batch-hard takes each anchor's farthest positive and closest negative, which are " +
+  "mis-ordered (d_ap > d_an) from the start, so its hinge never switches off and every α follows " +
+  "the same trajectory with the loss offset by α. The forensics show where it goes: the pre-L2 " +
+  "embeddings grow in norm while turning to one shared direction (pairwise cosine → 1), so after " +
+  "the L2 normalisation the batch is nearly one point (d_ap, d_an → 0, loss → α), and the " +
+  "gradient through x/‖x‖ (Jacobian (I − x̂x̂ᵀ)/‖x‖) shrinks as the norm grows, which locks the " +
+  "collapse in. f(x) = const is a stationary point of the squared-distance triplet loss (both " +
+  "gradients 2(a − p), 2(a − n) vanish there) with loss exactly α: the attractor Hermans et al. " +
+  "(2017) and FaceNet report for hardest-negative mining.";
+
+/** Facts from the forensics snapshots (last against first). */
+interface Geometry {
+  /** Mean pairwise cosine of the outputs at the last snapshot. */
+  cosine: number;
+  /** Last / first mean pre-L2 norm. */
+  normGrowth: number;
+  /** Last / first gradient norm of the first layer. */
+  gradRatio: number;
+}
+
+function geometryOf(forensics: Forensics[]): Geometry {
+  const f0 = forensics[0], f1 = forensics[forensics.length - 1];
+  if (!f0 || !f1) return { cosine: NaN, normGrowth: NaN, gradRatio: NaN };
+  const g0 = f0.gradNorms ? Object.values(f0.gradNorms)[0] : NaN;
+  const g1 = f1.gradNorms ? Object.values(f1.gradNorms)[0] : NaN;
+  return {
+    cosine: f1.cosine.mean,
+    normGrowth: f1.preL2.norm.mean / f0.preL2.norm.mean,
+    gradRatio: g1 / g0,
+  };
+}
+
+function geometrySentence(g: Geometry): string {
+  return `pre-L2 norm ×${g.normGrowth.toPrecision(3)}, output pairwise cosine ${
+    g.cosine.toFixed(6)
+  } (one shared direction), first-layer gradient ×${g.gradRatio.toExponential(2)}`;
+}
+
+/**
+ * Per miner, the smallest margin from which every larger margin of the sweep collapsed too (the α
+ * at which collapse starts), or null when the largest margin did not collapse.
+ *
+ * @example
+ * ```ts
+ * import { collapseOnset } from "./margin_sweep.ts";
+ * const o = collapseOnset([
+ *   { miner: "hardest", margin: 0.2, collapsed: false },
+ *   { miner: "hardest", margin: 1, collapsed: true },
+ *   { miner: "hardest", margin: 4, collapsed: true },
+ * ]);
+ * console.assert(o.hardest === 1);
+ * ```
+ */
+export function collapseOnset(
+  outcomes: { miner: string; margin: number; collapsed: boolean }[],
+): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const miner of [...new Set(outcomes.map((o) => o.miner))]) {
+    const os = outcomes.filter((o) => o.miner === miner).sort((a, b) => a.margin - b.margin);
+    let onset: number | null = null;
+    for (let i = os.length - 1; i >= 0 && os[i].collapsed; i--) onset = os[i].margin;
+    out[miner] = onset;
+  }
+  return out;
+}

@@ -70,9 +70,9 @@ Deno.test({
   async fn() {
     await ready();
     const file = `${lfw}/Al_Pacino/Al_Pacino_0001.jpg`;
-    const toolkit = faceApiEmbedder();
-    const own = faceApiEmbedder({ alignment: "faceapi" });
-    assert.equal(own.name, "faceapi(own-align)");
+    const toolkit = faceApiEmbedder({ alignment: "toolkit" });
+    const own = faceApiEmbedder();
+    assert.equal(toolkit.name, "faceapi(toolkit-align)");
     const a = await toolkit.embedFile(file);
     const b = await own.embedFile(file);
     const d = Math.hypot(...Array.from(a, (v, i) => v - b[i]));
