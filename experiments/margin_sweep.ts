@@ -59,7 +59,7 @@ export const marginSweep = defineExperiment<Config>({
       margins: [0.05, 0.1, 0.2, 0.5, 1, 2, 4],
       miners: ["hardest", "semihard", "batchAll", "random"],
       distance: "squaredEuclidean",
-      steps: 60,
+      steps: 150,
       p: 8,
       k: 4,
       lr: 0.01,
@@ -90,26 +90,39 @@ export const marginSweep = defineExperiment<Config>({
       difficulty: config.difficulty,
       seed: config.seed,
     });
-    const outcomes: (VariantOutcome & { margin: number; miner: string; geometry: Geometry })[] =
-      [];
+    const outcomes: (VariantOutcome & { margin: number; miner: string; geometry: Geometry })[] = [];
     for (const miner of config.miners) {
       for (const margin of config.margins) {
-        const { result, ...o } = await trainVariant(ctx, `${miner} α=${margin}`, {
-          model: config.model as ModelName,
-          size: config.size,
-          miner: miner as MinerName,
-          distance: config.distance as DistanceName,
-          margin,
-          steps: config.steps,
-          p: config.p,
-          k: config.k,
-          lr: config.lr,
-          optimizer: config.optimizer as never,
-          seed: config.seed,
-          forensicsEvery: Math.max(5, Math.floor(config.steps / 4)),
-        }, data, { keepModel: true });
+        const { result, ...o } = await trainVariant(
+          ctx,
+          `${miner} α=${margin}`,
+          {
+            model: config.model as ModelName,
+            size: config.size,
+            miner: miner as MinerName,
+            distance: config.distance as DistanceName,
+            margin,
+            steps: config.steps,
+            p: config.p,
+            k: config.k,
+            lr: config.lr,
+            optimizer: config.optimizer as never,
+            seed: config.seed,
+            forensicsEvery: Math.max(5, Math.floor(config.steps / 4)),
+          },
+          data,
+          { keepModel: true },
+        );
         result!.model.dispose();
-        outcomes.push({ ...o, margin, miner, geometry: geometryOf(result!.forensics) });
+        outcomes.push({
+          ...o,
+          margin,
+          miner,
+          geometry: {
+            ...geometryOf(result!.forensics),
+            collapsed: result!.diagnosis?.collapsed ?? false,
+          },
+        });
       }
     }
     const results: Record<string, unknown> = {};
@@ -125,8 +138,11 @@ export const marginSweep = defineExperiment<Config>({
         dAn: b.dAn,
         // Last-step / first-step mean pairwise distance of the batch (< 1: the geometry shrank).
         spreadRatio: (s1 as number) / s0,
+        // lib/train's step detector (per-dimension std ≤ 1e-3 for 3 steps) …
         collapsed: b.collapsed,
         collapseStep: b.collapseStep,
+        // … and its forensics verdict on the last snapshot (pairwise cosines ≈ 1 or no spread).
+        diagnosedCollapsed: o.geometry.collapsed,
         mechanism: b.mechanism,
         // From lib/train's forensics, last snapshot against the first.
         outputCosine: o.geometry.cosine,
@@ -139,9 +155,10 @@ export const marginSweep = defineExperiment<Config>({
     const collapsedAt = outcomes.filter((o) => o.collapsed).map((o) => o.variant);
     // A margin is saturated when every mined triplet stayed active (hinge never zero): the loss is then
     // α + mean(d_ap − d_an), its gradient does not depend on α, and all such α train identically.
-    const saturated = outcomes.filter((o) => o.history.every((h) => h.activeFraction === 1)).map((
-      o,
-    ) => o.variant);
+    // (batchAll keeps only active triplets by construction, so it is never counted as saturated.)
+    const saturated = outcomes.filter((o) =>
+      o.miner !== "batchAll" && o.history.every((h) => h.activeFraction === 1)
+    ).map((o) => o.variant);
     const onset = collapseOnset(outcomes);
     const best = outcomes.reduce((
       a,
@@ -157,7 +174,7 @@ export const marginSweep = defineExperiment<Config>({
         : `${miner}: collapse from α=${a} up (steps ${
           col.map((o) => `α=${o.margin}@${o.collapseStep}`).join(", ")
         }; ${[...new Set(col.map((o) => o.mechanism))].join("/")})`;
-      if (sat.length === os.length && os.length > 1) {
+      if (MARGIN_BLIND.has(miner) && sat.length === os.length && os.length > 1) {
         line += " — every mined triplet active at every α, so every α trains identically " +
           "(the hinge never switches off and its gradient does not depend on α)";
       }
@@ -171,15 +188,13 @@ export const marginSweep = defineExperiment<Config>({
       results,
       saturatedMargins: saturated,
       perMiner,
-      mechanism: collapsedAt.length === 0
-        ? "no variant collapsed at this budget"
-        : [
-          ...new Set(
-            outcomes.filter((o) => o.collapsed).map((o) =>
-              `${o.miner}: ${o.mechanism} — ${geometrySentence(o.geometry)}`
-            ),
+      mechanism: collapsedAt.length === 0 ? "no variant collapsed at this budget" : [
+        ...new Set(
+          outcomes.filter((o) => o.collapsed).map((o) =>
+            `${o.miner}: ${o.mechanism} — ${geometrySentence(o.geometry)}`
           ),
-        ].join(" | "),
+        ),
+      ].join(" | "),
     };
     const figures: Figure[] = [];
     for (const miner of config.miners) {
@@ -274,7 +289,12 @@ interface Geometry {
   normGrowth: number;
   /** Last / first gradient norm of the first layer. */
   gradRatio: number;
+  /** lib/train's diagnosis of the last snapshot says collapsed. */
+  collapsed?: boolean;
 }
+
+/** Miners whose choice of triplets does not look at α: with every hinge on, every α trains alike. */
+const MARGIN_BLIND = new Set(["hardest", "random"]);
 
 function geometryOf(forensics: Forensics[]): Geometry {
   const f0 = forensics[0], f1 = forensics[forensics.length - 1];

@@ -10,7 +10,8 @@ function perturbBatchNorm(model: tf.LayersModel, seed: number): number {
   const rng = createRng(seed);
   let count = 0;
   for (const layer of model.layers) {
-    if (layer.getClassName() !== "BatchNormalization") continue;
+    // tf.layers.batchNormalization or the model's own batch-norm layer: both keep moving statistics.
+    if (!layer.weights.some((w) => /moving_mean/.test(w.originalName))) continue;
     const weights = layer.getWeights();
     const names = layer.weights.map((w) => w.originalName);
     const next = weights.map((w, i) => {

@@ -132,7 +132,9 @@ const EXPECTATIONS: Record<string, (o: ReturnType<typeof outputsOf>) => void> = 
     assert.match(o.text, /margin-sweep \(ci\)/);
     assert.match(o.text, /semihard α=4:/);
     assert.match(o.text, /bestVerificationAccuracy\s+0\.\d+/);
-    assert.equal(o.plots.length, 8);
+    assert.match(o.text, /hardest: collapse from α=/);
+    assert.match(o.text, /semihard: no collapse at any α/);
+    assert.equal(o.plots.length, 11);
   },
   "04_distance_eps.ipynb": (o) => {
     assert.match(o.text, /euclideanEpsValueAtCollapse\s+3\.1623e-4/);
