@@ -132,8 +132,9 @@ export default async function benchTrain(args: string[]): Promise<void> {
       trainImgPerSec: +trainRate.toFixed(2),
       embedSec: +(h.mineMs / 1000).toFixed(1),
       trainSec: +(h.gradMs / 1000).toFixed(1),
-      fullRoundSecEst: +(h.mineMs / 1000 + (h.gradMs / 1000) * (h.microBatchesMined / h.microBatches))
-        .toFixed(0),
+      fullRoundSecEst:
+        +(h.mineMs / 1000 + (h.gradMs / 1000) * (h.microBatchesMined / h.microBatches))
+          .toFixed(0),
       peakRssMiB: Math.round(peakRss() / 2 ** 20),
       rssNowMiB: Math.round(Deno.memoryUsage().rss / 2 ** 20),
       wallSec: +wall.toFixed(1),

@@ -7,10 +7,12 @@
  * - `--embedder DIR`: a model saved by lib/model's `saveModel` (DIR/model.json, or DIR/model/); the
  *   images are fed at the model's input size, in inference mode.
  * - `--embedder faceapi`: face-api's pretrained 128-d FaceRecognitionNet on each file: face-api's
- *   detection and 68 landmarks, then (`--faceapi-align faceapi`, default) face-api's own
- *   detectSingleFace pipeline (highest-scoring face, axis-aligned box, 150×150), or
- *   (`--faceapi-align toolkit`) the most central face, eyes levelled, cropped at dlib's face-chip
- *   scale to 150×150 with lib/data's alignFace.
+ *   detection and 68 landmarks, then (`--faceapi-align ensemble`, default) the largest most
+ *   central face described in face-api's own landmark box and in lib/data's alignFace crop (eyes
+ *   levelled), the unit descriptors averaged; (`--faceapi-align toolkit`) the alignFace crop alone;
+ *   (`--faceapi-align faceapi`) face-api's own detectSingleFace pipeline (highest-scoring face,
+ *   axis-aligned box, 150×150). With ensemble and toolkit each crop is also described mirrored
+ *   left–right and averaged in (test-time flip); `--no-faceapi-flip` turns that off.
  * - `--data DIR` holds the images the pairs name: raw photos or face crops. `--input auto` (default)
  *   treats DIR as crops when it is a preprocessing output (manifest.jsonl) or a synthetic set
  *   (synth.json), else as photos. For a model embedder, photos are first preprocessed with lib/data's
@@ -52,7 +54,7 @@ import { loadModel } from "../lib/model/save_model.ts";
 const USAGE = "usage: deno task eval --embedder DIR|faceapi --pairs FILE --data DIR [--json] " +
   "[--folds 10] [--far 1e-3] [--seed 0] [--split stratified|contiguous] " +
   "[--distance euclidean|squaredEuclidean|cosine] [--input auto|photos|crops] [--limit N] " +
-  "[--batch-size 32] [--cache DIR] [--out FILE] [--embeddings FILE] [--faceapi-align faceapi|toolkit] " +
+  "[--batch-size 32] [--cache DIR] [--out FILE] [--embeddings FILE] [--faceapi-align ensemble|toolkit|faceapi] [--no-faceapi-flip] " +
   "[--backend auto|wasm|cpu]";
 
 function fail(message: string): never {
@@ -103,9 +105,10 @@ const flags = parseArgs(Deno.args, {
     "faceapi-align",
     "backend",
   ],
-  boolean: ["json", "help"],
+  boolean: ["json", "help", "faceapi-flip"],
+  negatable: ["faceapi-flip"],
   alias: { h: "help" },
-  default: { backend: "auto", input: "auto" },
+  default: { backend: "auto", input: "auto", "faceapi-flip": true },
   unknown: (arg) => fail(`unknown flag ${arg}`),
 });
 if (flags.help) {
@@ -162,11 +165,15 @@ if (limit !== undefined) {
 let embedder: Embedder;
 let faceapi: ReturnType<typeof faceApiEmbedder> | undefined;
 if (embedderArg === "faceapi") {
-  const alignment = String(flags["faceapi-align"] ?? "faceapi");
-  if (alignment !== "toolkit" && alignment !== "faceapi") {
-    fail(`--faceapi-align must be toolkit or faceapi, got '${alignment}'`);
+  const alignment = String(flags["faceapi-align"] ?? "ensemble");
+  if (alignment !== "ensemble" && alignment !== "toolkit" && alignment !== "faceapi") {
+    fail(`--faceapi-align must be ensemble, toolkit or faceapi, got '${alignment}'`);
   }
-  faceapi = faceApiEmbedder({ alignment });
+  // face-api's own pipeline crops inside face-api: no flip there.
+  faceapi = faceApiEmbedder({
+    alignment,
+    flip: alignment !== "faceapi" && flags["faceapi-flip"] !== false,
+  });
   embedder = faceapi;
 } else {
   const dir = embedderArg.replace(/\/+$/, "");

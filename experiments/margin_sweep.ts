@@ -1,6 +1,14 @@
 /**
- * `margin-sweep`: the triplet margin α over a range × two or more miners, same data and budget;
- * per-α curves of loss, accuracy and d_ap/d_an, and final verification accuracy and VAL@FAR.
+ * `margin-sweep`: the triplet margin α over a range × several miners, same data and budget;
+ * per-α curves of loss, accuracy and d_ap/d_an, and final verification accuracy and VAL@FAR. The
+ * summary says, per miner × α, whether training collapsed (lib/train's step detector and its
+ * forensics verdict), when, and by what mechanism, and the α at which collapse starts per miner.
+ *
+ * What it shows (ci and small presets, tiny model, Adam 0.01, squared distances): batch-hard
+ * (`hardest`) collapses at every α — its hinge never switches off, so every α trains identically —
+ * while semi-hard, batch-all and random do not at small margins; with the small preset's longer
+ * budget semi-hard also collapses at the large margins (α ≥ the squared diameter 4 of the unit
+ * sphere makes every hinge permanently active).
  * @module
  */
 import type { DistanceName, MinerName } from "../lib/losses/mod.ts";
@@ -154,12 +162,18 @@ export const marginSweep = defineExperiment<Config>({
     }
     const collapsedAt = outcomes.filter((o) => o.collapsed).map((o) => o.variant);
     // A margin is saturated when every mined triplet stayed active (hinge never zero): the loss is then
-    // α + mean(d_ap − d_an), its gradient does not depend on α, and all such α train identically.
+    // α + mean(d_ap − d_an) and its gradient does not depend on α (with a miner blind to α too,
+    // all such α train identically).
     // (batchAll keeps only active triplets by construction, so it is never counted as saturated.)
     const saturated = outcomes.filter((o) =>
       o.miner !== "batchAll" && o.history.every((h) => h.activeFraction === 1)
     ).map((o) => o.variant);
     const onset = collapseOnset(outcomes);
+    // The same from lib/train's forensics verdict on the last snapshot (pairwise cosines ≈ 1): it can
+    // see a collapse the step detector's absolute per-dimension threshold (1e-3) narrowly misses.
+    const diagnosedOnset = collapseOnset(
+      outcomes.map((o) => ({ ...o, collapsed: o.geometry.collapsed === true })),
+    );
     const best = outcomes.reduce((
       a,
       b,
@@ -174,6 +188,13 @@ export const marginSweep = defineExperiment<Config>({
         : `${miner}: collapse from α=${a} up (steps ${
           col.map((o) => `α=${o.margin}@${o.collapseStep}`).join(", ")
         }; ${[...new Set(col.map((o) => o.mechanism))].join("/")})`;
+      if (diagnosedOnset[miner] !== a) {
+        line += `; lib/train's forensics verdict (pairwise cosines ≈ 1 at the last snapshot): ${
+          diagnosedOnset[miner] === null
+            ? "no collapse at the largest α"
+            : `collapsed from α=${diagnosedOnset[miner]} up`
+        }`;
+      }
       if (MARGIN_BLIND.has(miner) && sat.length === os.length && os.length > 1) {
         line += " — every mined triplet active at every α, so every α trains identically " +
           "(the hinge never switches off and its gradient does not depend on α)";
@@ -182,6 +203,7 @@ export const marginSweep = defineExperiment<Config>({
     });
     const summary = {
       collapseOnset: onset,
+      diagnosedCollapseOnset: diagnosedOnset,
       collapsedVariants: collapsedAt,
       bestVariant: best.variant,
       bestVerificationAccuracy: best.verificationAccuracy,
@@ -268,18 +290,22 @@ export const marginSweep = defineExperiment<Config>({
   },
 });
 
-/** Why batch-hard collapses whatever α (the note the summary prints when a variant collapsed). */
+/** Why the collapses happen (the note the summary prints when a variant collapsed). */
 const COLLAPSE_NOTE =
   "Why: a triplet whose hinge is active contributes α + d_ap − d_an, whose gradient does not " +
-  "depend on α. Batch-hard takes each anchor's farthest positive and closest negative, which are " +
-  "mis-ordered (d_ap > d_an) from the start, so its hinge never switches off and every α follows " +
-  "the same trajectory with the loss offset by α. The forensics show where it goes: the pre-L2 " +
-  "embeddings grow in norm while turning to one shared direction (pairwise cosine → 1), so after " +
-  "the L2 normalisation the batch is nearly one point (d_ap, d_an → 0, loss → α), and the " +
-  "gradient through x/‖x‖ (Jacobian (I − x̂x̂ᵀ)/‖x‖) shrinks as the norm grows, which locks the " +
-  "collapse in. f(x) = const is a stationary point of the squared-distance triplet loss (both " +
-  "gradients 2(a − p), 2(a − n) vanish there) with loss exactly α: the attractor Hermans et al. " +
-  "(2017) and FaceNet report for hardest-negative mining.";
+  "depend on α; a margin matters only through which triplets it switches off. Batch-hard takes " +
+  "each anchor's farthest positive and closest negative, which are mis-ordered (d_ap > d_an) from " +
+  "the start, so its hinge never switches off and every α follows the same trajectory with the " +
+  "loss offset by α. Squared distances between L2-normalised embeddings are at most 4, so at " +
+  "α ≥ 4 no triplet can ever meet the margin whatever the miner (semi-hard's band d_ap < d_an < " +
+  "d_ap + α then holds every negative beyond the positive): every hinge stays on, as in " +
+  "batch-hard. The forensics show where it goes: the pre-L2 embeddings grow in norm while " +
+  "turning to one shared direction (pairwise cosine → 1), so after the L2 normalisation the " +
+  "batch is nearly one point (d_ap, d_an → 0, loss → α), and the gradient through x/‖x‖ " +
+  "(Jacobian (I − x̂x̂ᵀ)/‖x‖) shrinks as the norm grows, which locks the collapse in. " +
+  "f(x) = const is a stationary point of the squared-distance triplet loss (both gradients " +
+  "2(a − p), 2(a − n) vanish there) with loss exactly α: the attractor Hermans et al. (2017) " +
+  "and FaceNet report for hardest-negative mining.";
 
 /** Facts from the forensics snapshots (last against first). */
 interface Geometry {

@@ -28,7 +28,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { decodeImage, type RgbImage } from "../data/decode_image.ts";
-import { alignFace } from "../data/align_face.ts";
+import { alignFace, type CropGeometry, sampleCrop } from "../data/align_face.ts";
 import { pickFace } from "../data/align_pick_face.ts";
 import {
   computeDescriptors,
@@ -53,18 +53,28 @@ export interface FaceApiEmbedderStats {
 
 /**
  * How the face is chosen and cropped before FaceRecognitionNet:
- * - "faceapi" (default): face-api's own `detectSingleFace().withFaceLandmarks().withFaceDescriptor()`:
+ * - "ensemble" (default): every face detected with its 68 landmarks, the largest most central one
+ *   (lib/data's `pickFace`), described twice: in face-api's landmark box (see
+ *   {@link faceApiCropGeometry}) and in the "toolkit" crop below; the two unit descriptors are
+ *   averaged (and renormalised). The two crops err on largely different pairs;
+ * - "faceapi": face-api's own `detectSingleFace().withFaceLandmarks().withFaceDescriptor()`:
  *   the highest-scoring face, its landmark box, axis-aligned, resized to 150×150 by face-api;
  * - "toolkit": every face detected with its 68 landmarks, the largest most central one
  *   (lib/data's `pickFace`), rotated so the eyes are level and cropped at dlib's face-chip scale
  *   (lib/data's `alignFace` with margin 0, 150×150).
  */
-export type FaceApiAlignment = "toolkit" | "faceapi";
+export type FaceApiAlignment = "ensemble" | "toolkit" | "faceapi";
 
 /** Options of {@link faceApiEmbedder}. */
 export interface FaceApiEmbedderOptions {
-  /** Face choice and crop. Default "faceapi". */
+  /** Face choice and crop. Default "ensemble". */
   alignment?: FaceApiAlignment;
+  /**
+   * Test-time flip: also describe each crop mirrored left–right and average the unit descriptors.
+   * Default true, except with alignment "faceapi" (face-api's own pipeline, which crops inside
+   * face-api and cannot flip; asking for both is an error).
+   */
+  flip?: boolean;
   /** Margin of the "toolkit" crop, as a fraction of the face side on each side. Default 0. */
   margin?: number;
   /** SSD minimum score of the first attempt. Default 0.5 (face-api's default). */
@@ -83,10 +93,76 @@ export interface FaceApiEmbedder extends Embedder {
 }
 
 /**
+ * face-api's own face box for FaceRecognitionNet (its `landmarks.align(null, { useDlibAlignment:
+ * true })`, the box `withFaceDescriptor()` crops): with `L`, `R` the eye centres (points 36–41,
+ * 42–47) and `M` the mouth centre (48–67), the side is the mean of |LM| and |RM| divided by 0.45,
+ * and the reference point (the centroid of L, R, M) sits at 50% across and 43% down the box.
+ * Returned as a {@link CropGeometry} (centre, side; `angle` 0 as face-api's, or the eye-line roll
+ * when `level` is set). Undefined when the face has no 68 landmarks.
+ *
+ * @example
+ * ```ts
+ * import { faceApiCropGeometry } from "./face_api_embedder.ts";
+ * const lm = Array.from({ length: 68 }, (_, i): [number, number] =>
+ *   i >= 36 && i <= 41 ? [40, 50] : i >= 42 && i <= 47 ? [60, 50] : i >= 48 ? [50, 77] : [50, 60]);
+ * const g = faceApiCropGeometry({ box: { x: 0, y: 0, width: 100, height: 100 }, score: 1, landmarks: lm });
+ * console.assert(g !== undefined && g.angle === 0 && g.side > 60);
+ * ```
+ */
+export function faceApiCropGeometry(
+  face: FaceDetection,
+  options: { level?: boolean } = {},
+): CropGeometry | undefined {
+  const lm = face.landmarks;
+  if (!lm || lm.length < 68) return undefined;
+  const mean = (from: number, to: number): [number, number] => {
+    let x = 0, y = 0;
+    for (let i = from; i <= to; i++) [x, y] = [x + lm[i][0], y + lm[i][1]];
+    return [x / (to - from + 1), y / (to - from + 1)];
+  };
+  const l = mean(36, 41), r = mean(42, 47), m = mean(48, 67);
+  const side = (Math.hypot(m[0] - l[0], m[1] - l[1]) + Math.hypot(m[0] - r[0], m[1] - r[1])) / 2 /
+    0.45;
+  const rx = (l[0] + r[0] + m[0]) / 3, ry = (l[1] + r[1] + m[1]) / 3;
+  if (!(side > 0)) return undefined;
+  const angle = options.level ? Math.atan2(r[1] - l[1], r[0] - l[0]) : 0;
+  // The box centre lies (0.5 − 0.43)·side below the reference point, along the face's vertical.
+  const down = (0.5 - 0.43) * side;
+  return { cx: rx - Math.sin(angle) * down, cy: ry + Math.cos(angle) * down, side, angle };
+}
+
+/** The image mirrored left–right. */
+function mirror(image: RgbImage): RgbImage {
+  const { width: w, height: h, data } = image;
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const s = (y * w + x) * 3, d = (y * w + (w - 1 - x)) * 3;
+      out[d] = data[s];
+      out[d + 1] = data[s + 1];
+      out[d + 2] = data[s + 2];
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+/** The mean of unit-normalised descriptors, renormalised to unit length. */
+function meanUnit(descriptors: Float32Array[]): Float32Array {
+  const sum = new Float32Array(128);
+  for (const d of descriptors) {
+    const n = Math.hypot(...d) || 1;
+    for (let j = 0; j < sum.length; j++) sum[j] += d[j] / n;
+  }
+  const n = Math.hypot(...sum) || 1;
+  return sum.map((v) => v / n);
+}
+
+/**
  * Creates the face-api reference embedder (128-d descriptors, Euclidean distance; face-api's
  * suggested same-person threshold is 0.6). Models load on first use from the installed package.
  *
- * @param options minConfidence (0.5), lowConfidence (0.1), modelDir
+ * @param options alignment ("ensemble"), flip (true unless alignment "faceapi"), margin (0),
+ *   minConfidence (0.5), lowConfidence (0.1), modelDir
  *
  * @example
  * ```ts
@@ -103,13 +179,20 @@ export function faceApiEmbedder(options: FaceApiEmbedderOptions = {}): FaceApiEm
   const minConfidence = options.minConfidence ?? 0.5;
   const lowConfidence = options.lowConfidence ?? 0.1;
   const modelDir = options.modelDir;
-  const alignment = options.alignment ?? "faceapi";
+  const alignment = options.alignment ?? "ensemble";
   const margin = options.margin ?? 0;
-  if (alignment !== "toolkit" && alignment !== "faceapi") {
+  if (alignment !== "toolkit" && alignment !== "faceapi" && alignment !== "ensemble") {
     throw new Error(
-      `faceApiEmbedder: 'alignment' must be "toolkit" or "faceapi", got '${alignment}'`,
+      `faceApiEmbedder: 'alignment' must be "ensemble", "toolkit" or "faceapi", got '${alignment}'`,
     );
   }
+  if (alignment === "faceapi" && options.flip) {
+    throw new Error(
+      `faceApiEmbedder: 'flip' needs alignment "ensemble" or "toolkit" (face-api's own pipeline crops inside face-api), got alignment '${alignment}'`,
+    );
+  }
+  const flip = options.flip ?? alignment !== "faceapi";
+  if (!(margin >= 0)) throw new Error(`faceApiEmbedder: 'margin' must be ≥ 0, got ${margin}`);
   for (
     const [k, v] of [["minConfidence", minConfidence], ["lowConfidence", lowConfidence]] as const
   ) {
@@ -117,7 +200,14 @@ export function faceApiEmbedder(options: FaceApiEmbedderOptions = {}): FaceApiEm
   }
   const stats: FaceApiEmbedderStats = { ssd: 0, tiny: 0, ssdLow: 0, whole: 0 };
 
-  async function describeToolkit(image: RgbImage): Promise<Float32Array> {
+  /** Descriptor of the crops (and their mirror images when flipping), averaged. */
+  async function describeCrops(crops: RgbImage[]): Promise<Float32Array> {
+    const all = flip ? crops.flatMap((c) => [c, mirror(c)]) : crops;
+    const ds = await computeDescriptors(all, { modelDir });
+    return ds.length === 1 ? ds[0] : meanUnit(ds);
+  }
+
+  async function describeOwnCrops(image: RgbImage): Promise<Float32Array> {
     const steps: [keyof FaceApiEmbedderStats, FaceDetectorName, number][] = [
       ["ssd", "ssd", minConfidence],
       ["tiny", "tiny", minConfidence],
@@ -132,17 +222,17 @@ export function faceApiEmbedder(options: FaceApiEmbedderOptions = {}): FaceApiEm
       if (faces.length === 0) continue;
       stats[step]++;
       const face = faces[pickFace(faces, image.width, image.height)];
-      const crop = alignFace(image, face, { size: 150, margin }).image;
-      const [d] = await computeDescriptors([crop], { modelDir });
-      return d;
+      const crops = [alignFace(image, face, { size: 150, margin }).image];
+      const own = alignment === "ensemble" ? faceApiCropGeometry(face) : undefined;
+      if (own) crops.unshift(sampleCrop(image, own, 150));
+      return await describeCrops(crops);
     }
     stats.whole++;
-    const [d] = await computeDescriptors([image], { modelDir });
-    return d;
+    return await describeCrops([image]);
   }
 
   async function describe(image: RgbImage): Promise<Float32Array> {
-    if (alignment === "toolkit") return await describeToolkit(image);
+    if (alignment !== "faceapi") return await describeOwnCrops(image);
     let r = await faceApiDescriptor(image, { detector: "ssd", minConfidence, modelDir });
     if (r) {
       stats.ssd++;
@@ -164,7 +254,7 @@ export function faceApiEmbedder(options: FaceApiEmbedderOptions = {}): FaceApiEm
   }
 
   return {
-    name: alignment === "faceapi" ? "faceapi" : "faceapi(toolkit-align)",
+    name: `faceapi(${alignment}-align${flip ? "+flip" : ""})`,
     inputSize: 150,
     stats,
     async embedFile(path: string): Promise<Float32Array> {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { evaluatePairs, faceApiEmbedder } from "../../lib/eval/mod.ts";
+import { faceApiCropGeometry } from "../../lib/eval/face_api_embedder.ts";
 import { decodeImage } from "../../lib/data/decode_image.ts";
 import { preloadFaceApi } from "../../lib/data/face_api.ts";
 import { readPairs } from "../../lib/data/pairs.ts";
@@ -70,9 +71,10 @@ Deno.test({
   async fn() {
     await ready();
     const file = `${lfw}/Al_Pacino/Al_Pacino_0001.jpg`;
-    const toolkit = faceApiEmbedder({ alignment: "toolkit" });
-    const own = faceApiEmbedder();
+    const toolkit = faceApiEmbedder({ alignment: "toolkit", flip: false });
+    const own = faceApiEmbedder({ alignment: "faceapi" });
     assert.equal(toolkit.name, "faceapi(toolkit-align)");
+    assert.equal(own.name, "faceapi(faceapi-align)");
     const a = await toolkit.embedFile(file);
     const b = await own.embedFile(file);
     const d = Math.hypot(...Array.from(a, (v, i) => v - b[i]));
@@ -99,6 +101,66 @@ Deno.test("faceApiEmbedder() describes an image without a face whole and counts 
   );
   assert.throws(
     () => faceApiEmbedder({ alignment: "dlib" as "faceapi" }),
-    /'alignment' must be "toolkit" or "faceapi", got 'dlib'/,
+    /'alignment' must be "ensemble", "toolkit" or "faceapi", got 'dlib'/,
   );
+  assert.throws(
+    () => faceApiEmbedder({ alignment: "faceapi", flip: true }),
+    /'flip' needs alignment "ensemble" or "toolkit"/,
+  );
+  assert.equal(faceApiEmbedder().name, "faceapi(ensemble-align+flip)");
+});
+
+Deno.test({
+  name: "faceApiEmbedder() with flip describes a photo and its mirror image nearly alike",
+  ignore: !lfw,
+  async fn() {
+    await ready();
+    const img = await decodeImage(`${lfw}/Al_Pacino/Al_Pacino_0001.jpg`);
+    const mirrored = new Uint8Array(img.data.length);
+    for (let y = 0; y < img.height; y++) {
+      for (let x = 0; x < img.width; x++) {
+        const s = (y * img.width + x) * 3, d = (y * img.width + img.width - 1 - x) * 3;
+        mirrored.set(img.data.subarray(s, s + 3), d);
+      }
+    }
+    const gap = async (flip: boolean) => {
+      const e = faceApiEmbedder({ flip });
+      return await assertNoLeak(async () => {
+        const both = tf.tensor4d(
+          standardizePixels(new Uint8Array([...img.data, ...mirrored])),
+          [2, img.height, img.width, 3],
+        );
+        const out = await e.embed(both);
+        const v = await out.data();
+        tf.dispose([both, out]);
+        assert.ok(Math.abs(Math.hypot(...v.subarray(0, 128)) - 1) < 1e-4, "unit length");
+        return Math.hypot(...Array.from(v.subarray(0, 128), (a, i) => a - v[128 + i]));
+      });
+    };
+    const withFlip = await gap(true), without = await gap(false);
+    assert.ok(withFlip < without, `mirror distance with flip ${withFlip}, without ${without}`);
+    assert.ok(withFlip < 0.15, `mirror distance with flip ${withFlip}`);
+  },
+});
+
+Deno.test("faceApiCropGeometry() is face-api's landmark box: side |eye–mouth| / 0.45, reference at (50%, 43%)", () => {
+  // Eyes at (40, 50) and (60, 50), mouth at (50, 80): |LM| = |RM| = √(100 + 900) = 31.62…
+  const lm = Array.from(
+    { length: 68 },
+    (_, i): [number, number] =>
+      i >= 36 && i <= 41 ? [40, 50] : i >= 42 && i <= 47 ? [60, 50] : i >= 48 ? [50, 80] : [0, 0],
+  );
+  const face = { box: { x: 0, y: 0, width: 100, height: 100 }, score: 1, landmarks: lm };
+  const g = faceApiCropGeometry(face)!;
+  const side = Math.sqrt(1000) / 0.45;
+  assert.ok(Math.abs(g.side - side) < 1e-9, `side ${g.side}`);
+  // Reference point (50, 60) lies 43% down the box: the centre is 7% of the side below it.
+  assert.ok(Math.abs(g.cx - 50) < 1e-9 && Math.abs(g.cy - (60 + 0.07 * side)) < 1e-9);
+  assert.equal(g.angle, 0);
+  // Tilted 90° (eyes vertical, mouth to the left): levelled, the centre moves along the face's axis.
+  const rot = lm.map(([x, y]): [number, number] => [100 - y, x]);
+  const r = faceApiCropGeometry({ ...face, landmarks: rot }, { level: true })!;
+  assert.ok(Math.abs(r.angle - Math.PI / 2) < 1e-9, `angle ${r.angle}`);
+  assert.ok(Math.abs(r.cx - (100 - 60 - 0.07 * side)) < 1e-9 && Math.abs(r.cy - 50) < 1e-9);
+  assert.equal(faceApiCropGeometry({ ...face, landmarks: [] }), undefined);
 });

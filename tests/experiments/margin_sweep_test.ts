@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
+import { assertNoLeak, slowTests, useTestBackend } from "../_helpers/leak.ts";
 import { runExperiment } from "../../experiments/define_experiment.ts";
 import { collapseOnset, marginSweep } from "../../experiments/margin_sweep.ts";
 
@@ -98,4 +98,31 @@ Deno.test("margin-sweep (ci) collapses batch-hard at large margins, not semi-har
   } finally {
     await Deno.remove(outDir, { recursive: true });
   }
+});
+
+Deno.test({
+  name:
+    "margin-sweep (small) collapses semi-hard only at the large margins and batch-hard at every one",
+  ignore: !slowTests,
+  async fn() {
+    await useTestBackend();
+    const outDir = await Deno.makeTempDir();
+    try {
+      const r = await assertNoLeak(() =>
+        runExperiment(marginSweep, { preset: "small", outDir, print: () => {}, progress: "silent" })
+      );
+      const results = r.summary.results as Record<string, Row>;
+      const { margins } = marginSweep.presets.small;
+      const largest = Math.max(...margins);
+      for (const m of margins) assert.equal(results[`hardest α=${m}`].collapsed, true, `α=${m}`);
+      const semi = (m: number) => results[`semihard α=${m}`];
+      assert.ok(semi(largest).collapsed || semi(largest).diagnosedCollapsed, "semihard α=4");
+      for (const m of margins.filter((m) => m <= 1)) {
+        assert.equal(semi(m).collapsed, false, `semihard α=${m}`);
+        assert.equal(semi(m).diagnosedCollapsed, false, `semihard α=${m}`);
+      }
+    } finally {
+      await Deno.remove(outDir, { recursive: true });
+    }
+  },
 });
