@@ -79,7 +79,8 @@ export function createProgress(total: number | undefined, options: ProgressOptio
   if (mode === "auto") {
     mode = inJupyter() ? "notebook" : Deno.stderr.isTerminal() ? "bar" : "lines";
   }
-  const interval = options.intervalMs ?? (mode === "lines" ? 5000 : mode === "notebook" ? 500 : 100);
+  const interval = options.intervalMs ??
+    (mode === "lines" ? 5000 : mode === "notebook" ? 500 : 100);
   const start = performance.now();
   let count = initial, failures = 0, last = 0;
   let info: Record<string, number | string> = {};
@@ -152,5 +153,8 @@ export function createProgress(total: number | undefined, options: ProgressOptio
 }
 
 function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+  return s.replace(
+    /[&<>"]/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!,
+  );
 }

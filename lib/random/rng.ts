@@ -36,7 +36,9 @@ export interface Rng {
 
 /** Creates a generator from a 32-bit seed. The same seed gives the same sequence everywhere. */
 export function createRng(seed: number): Rng {
-  if (!Number.isFinite(seed)) throw new Error(`createRng: seed must be a finite number, got ${seed}`);
+  if (!Number.isFinite(seed)) {
+    throw new Error(`createRng: seed must be a finite number, got ${seed}`);
+  }
   let s = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
   const next = (): number => {
     s = (s + 0x6d2b79f5) >>> 0;

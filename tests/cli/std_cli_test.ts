@@ -2,7 +2,18 @@ import assert from "node:assert/strict";
 import { parseArgs } from "../../lib/cli/mod.ts";
 
 Deno.test("parseArgs() reads strings, booleans, negations, collect and positionals like @std/cli", () => {
-  const a = parseArgs(["run", "--size=96", "--seed", "3", "--no-color", "--set", "a=1", "--set", "b=2", "-v"], {
+  const a = parseArgs([
+    "run",
+    "--size=96",
+    "--seed",
+    "3",
+    "--no-color",
+    "--set",
+    "a=1",
+    "--set",
+    "b=2",
+    "-v",
+  ], {
     string: ["size", "seed"],
     boolean: ["color", "v"],
     collect: ["set"],

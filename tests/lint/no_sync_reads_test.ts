@@ -15,7 +15,9 @@ Deno.test("lib/ never reads tensors synchronously (dataSync/arraySync break WebG
     const lines = (await Deno.readTextFile(f)).split("\n");
     lines.forEach((line, i) => {
       const code = line.replace(/\/\/.*$/, "");
-      if (/\b(dataSync|arraySync)\s*\(/.test(code) && !/^\s*\*/.test(code)) offenders.push(`${f}:${i + 1}`);
+      if (/\b(dataSync|arraySync)\s*\(/.test(code) && !/^\s*\*/.test(code)) {
+        offenders.push(`${f}:${i + 1}`);
+      }
     });
   }
   assert.deepEqual(offenders, [], `synchronous tensor reads in lib/: ${offenders.join(", ")}`);
