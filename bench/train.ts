@@ -1,16 +1,20 @@
 /**
- * `deno task bench train [--sizes 224,96] [--mining 1800] [--p 45] [--micro 30,90] [--chunk 60,180]
- * [--micro-batches 2] [--model nn2] [--width 1] [--backend wasm] [--json]`: one FaceNet-style round
- * per input size — embed a 1,800-image mining batch (45 identities × 40) without gradient in chunks,
- * mine semi-hard triplets, then train on the mined triplets in micro-batches with gradient
- * accumulation — through `trainEmbedding`, and reports peak RSS and images/s.
+ * `deno task bench train [--sizes 96,224] [--mining 1800] [--p 45] [--micro 90,16] [--chunk 180,32]
+ * [--micro-batches 2,1] [--model nn2] [--width 1] [--backend wasm] [--in-process] [--json]`: one
+ * FaceNet-style round per input size — embed a 1,800-image mining batch (45 identities × 40)
+ * without gradient in chunks, mine semi-hard triplets, then train on the mined triplets in
+ * micro-batches with gradient accumulation — through `trainEmbedding`, and reports peak RSS and
+ * images/s. `--micro`, `--chunk` and `--micro-batches` are per size (the last value repeats).
  *
- * To keep the whole bench under ~8 minutes on 2 cores, each round trains only the first
- * `--micro-batches` micro-batches of the mined set (a full round trains them all); the table gives
- * the measured rates and the extrapolated time of a full round. Images are random standardised
- * tensors (no decoding: the loader is measured by `deno task bench data`). Peak RSS is the
- * process's high-water mark (/proc/self/status VmHWM) where readable, else the largest
- * `Deno.memoryUsage().rss` sampled.
+ * Each size runs in its own child process (unless `--in-process`), so its peak RSS is its own: the
+ * wasm heap only grows, and it is 32-bit (≤ 4 GB), which is why 224 needs micro-batches ≤ 16 images
+ * and embedding chunks ≤ 32. To keep the whole bench under ~8 minutes on 2 cores, each round trains
+ * only the first `--micro-batches` micro-batches of the mined set (a full round trains them all);
+ * the table gives the measured rates and the extrapolated time of a full round. Images are random
+ * standardised tensors (no decoding: the loader is measured by `deno task bench data`). Peak RSS is
+ * the process's high-water mark (/proc/self/status VmHWM) where readable, else the largest
+ * `Deno.memoryUsage().rss` sampled. The load average before and after each round is printed, since
+ * other jobs on the machine change the rates.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -53,6 +57,80 @@ function randomLoader(n: number, p: number, size: number, seed: number): BatchLo
 }
 
 const list = (s: string) => s.split(",").map((x) => Number(x.trim()));
+const at = (xs: number[], i: number) => xs[Math.min(i, xs.length - 1)];
+
+function loadAvg(): string {
+  try {
+    return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "n/a";
+  }
+}
+
+type Row = Record<string, number | string>;
+
+/** Runs one size in a child process (its own wasm heap and RSS); returns its row or a failure row. */
+async function roundInChild(
+  size: number,
+  mb: number,
+  ch: number,
+  maxMicro: number,
+  f: Record<string, unknown>,
+): Promise<Row> {
+  const rowFile = await Deno.makeTempFile({ prefix: "bench_train_row_", suffix: ".json" });
+  try {
+    const args = [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-ffi",
+      "--allow-sys",
+      "--allow-run",
+      decodeURIComponent(new URL(import.meta.url).pathname),
+      "--in-process",
+      "--sizes",
+      String(size),
+      "--micro",
+      String(mb),
+      "--chunk",
+      String(ch),
+      "--micro-batches",
+      String(maxMicro),
+      "--mining",
+      String(f.mining),
+      "--p",
+      String(f.p),
+      "--model",
+      String(f.model),
+      "--width",
+      String(f.width),
+      "--backend",
+      String(f.backend),
+      "--row-out",
+      rowFile,
+    ];
+    const t0 = performance.now();
+    const { code } = await new Deno.Command(Deno.execPath(), {
+      args,
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+    const text = await Deno.readTextFile(rowFile);
+    if (code === 0 && text.trim()) return JSON.parse(text) as Row;
+    return {
+      model: `${f.model}×${f.width}`,
+      size,
+      microBatch: mb,
+      embedChunk: ch,
+      failed: `child exited with code ${code} after ${
+        ((performance.now() - t0) / 1000).toFixed(0)
+      } s`,
+    };
+  } finally {
+    await Deno.remove(rowFile).catch(() => {});
+  }
+}
 
 /** Runs the benchmark (see the module doc). */
 export default async function benchTrain(args: string[]): Promise<void> {
@@ -67,15 +145,16 @@ export default async function benchTrain(args: string[]): Promise<void> {
       "model",
       "width",
       "backend",
+      "row-out",
     ],
-    boolean: ["json"],
+    boolean: ["json", "in-process"],
     default: {
-      sizes: "224,96",
+      sizes: "96,224",
       mining: "1800",
       p: "45",
-      micro: "30,90",
-      chunk: "60,180",
-      "micro-batches": "2",
+      micro: "90,16",
+      chunk: "180,32",
+      "micro-batches": "2,1",
       model: "nn2",
       width: "1",
       backend: "wasm",
@@ -84,17 +163,31 @@ export default async function benchTrain(args: string[]): Promise<void> {
       throw new Error(`bench train: unknown flag '${a}'`);
     },
   });
-  const choice = await initBackend(f.backend as BackendPreference);
-  console.log(choice.summary);
   const sizes = list(f.sizes as string),
     micro = list(f.micro as string),
-    chunk = list(f.chunk as string);
-  const n = Number(f.mining), p = Number(f.p), maxMicro = Number(f["micro-batches"]);
+    chunk = list(f.chunk as string),
+    maxMicros = list(f["micro-batches"] as string);
+  const n = Number(f.mining), p = Number(f.p);
   const model = f.model as ModelName, width = Number(f.width);
-  const rows: Record<string, number | string>[] = [];
+  const rows: Row[] = [];
+  if (!f["in-process"]) {
+    const t0 = performance.now();
+    for (let i = 0; i < sizes.length; i++) {
+      const before = loadAvg();
+      const row = await roundInChild(sizes[i], at(micro, i), at(chunk, i), at(maxMicros, i), f);
+      row.loadBefore = before;
+      row.loadAfter = loadAvg();
+      rows.push(row);
+      console.log(JSON.stringify(row));
+    }
+    report(rows, f.json as boolean, (performance.now() - t0) / 1000);
+    return;
+  }
+  const choice = await initBackend(f.backend as BackendPreference);
+  console.log(choice.summary);
   for (let i = 0; i < sizes.length; i++) {
     const size = sizes[i];
-    const mb = micro[Math.min(i, micro.length - 1)], ch = chunk[Math.min(i, chunk.length - 1)];
+    const mb = at(micro, i), ch = at(chunk, i), maxMicro = at(maxMicros, i);
     const t0 = performance.now();
     const r = await trainEmbedding(
       {
@@ -132,6 +225,7 @@ export default async function benchTrain(args: string[]): Promise<void> {
       trainImgPerSec: +trainRate.toFixed(2),
       embedSec: +(h.mineMs / 1000).toFixed(1),
       trainSec: +(h.gradMs / 1000).toFixed(1),
+      backend: choice.name,
       fullRoundSecEst:
         +(h.mineMs / 1000 + (h.gradMs / 1000) * (h.microBatchesMined / h.microBatches))
           .toFixed(0),
@@ -139,19 +233,31 @@ export default async function benchTrain(args: string[]): Promise<void> {
       rssNowMiB: Math.round(Deno.memoryUsage().rss / 2 ** 20),
       wallSec: +wall.toFixed(1),
     });
-    console.log(JSON.stringify(rows[rows.length - 1]));
+    if (f["row-out"]) {
+      await Deno.writeTextFile(f["row-out"] as string, JSON.stringify(rows[rows.length - 1]));
+    } else console.log(JSON.stringify(rows[rows.length - 1]));
   }
-  if (f.json) {
-    console.log(JSON.stringify({ backend: choice.name, rows }, null, 2));
+  if (!f["row-out"]) report(rows, f.json as boolean, undefined, true);
+}
+
+function report(rows: Row[], json: boolean, totalSec?: number, cumulative = false): void {
+  if (json) {
+    console.log(JSON.stringify({ rows, totalSec }, null, 2));
     return;
   }
-  const cols = Object.keys(rows[0] ?? {});
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   console.log(`\n| ${cols.join(" | ")} |\n|${cols.map(() => "---").join("|")}|`);
-  for (const r of rows) console.log(`| ${cols.map((c) => r[c]).join(" | ")} |`);
+  for (const r of rows) console.log(`| ${cols.map((c) => r[c] ?? "").join(" | ")} |`);
   console.log(
-    `\nPeak RSS is the process high-water mark after each round (cumulative: the 96 row includes the ` +
-      `224 round when run after it). Only ${maxMicro} micro-batch(es) trained per round to keep the ` +
-      `bench short; fullRoundSecEst extrapolates a round that trains every mined micro-batch.`,
+    `\nPeak RSS is the process high-water mark (VmHWM) of the round's ${
+      cumulative
+        ? "process, cumulative over the rounds run before it in the same process"
+        : "own child process"
+    }. Only trainedMicroBatches micro-batches were trained per round to keep the bench short; ` +
+      `trainImgPerSec counts ≈ microBatch images per trained micro-batch (the last can hold fewer); ` +
+      `fullRoundSecEst = embedSec + trainSec × minedMicroBatches / trainedMicroBatches, an ` +
+      `extrapolation of a round that trains every mined micro-batch.` +
+      (totalSec !== undefined ? ` Total ${totalSec.toFixed(0)} s.` : ""),
   );
 }
 

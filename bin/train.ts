@@ -104,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
     ? setTimeout(() => controller.abort(), a.minutes * 60_000)
     : undefined;
   const callbacks: TrainCallback[] = [];
+  const evalMinutes = new Map<number, number>();
   if (pairs && evalRoot) {
     const cb = verificationCallback({
       root: evalRoot,
@@ -116,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
       const r = await run.call(cb, ctx);
       if (r) {
         const acc = (r as { accuracy: number }).accuracy, auc = (r as { auc: number }).auc;
+        evalMinutes.set(ctx.step, (performance.now() - t0) / 60000);
         console.error(
           `\neval step ${ctx.step}: accuracy ${(acc * 100).toFixed(2)}%  auc ${auc.toFixed(4)}  ` +
             `(${((performance.now() - t0) / 60000).toFixed(2)} min)`,
@@ -153,7 +155,12 @@ async function main(argv: string[]): Promise<number> {
       console.log("step\tminutes\taccuracy\tauc");
       for (const e of evals) {
         const v = e.values as { accuracy: number; auc: number };
-        console.log(`${e.step}\t\t${(v.accuracy * 100).toFixed(2)}%\t${v.auc.toFixed(4)}`);
+        const min = evalMinutes.get(e.step);
+        console.log(
+          `${e.step}\t${min === undefined ? "" : min.toFixed(2)}\t${
+            (v.accuracy * 100).toFixed(2)
+          }%\t${v.auc.toFixed(4)}`,
+        );
       }
     }
     r.model.dispose();

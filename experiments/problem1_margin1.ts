@@ -124,17 +124,26 @@ async function featureDominance(
   };
 }
 
-/** Trains one variant and keeps its forensics (internal to the problem reproductions). */
+/**
+ * Trains one variant and keeps its forensics (internal to the problem reproductions).
+ * `options.inspect` sees the trained embedding model before it is disposed.
+ */
 export async function trainProblemVariant(
   ctx: ExperimentContext,
   variant: string,
   config: TrainConfig,
   data: SynthData,
+  options: { inspect?: (model: tf.LayersModel) => Promise<void> } = {},
 ): Promise<ProblemOutcome> {
   const o = await trainVariant(ctx, variant, config, data, { keepModel: true });
   const result = o.result as TrainResult;
-  const features = await featureDominance(result.model, data);
-  result.model.dispose();
+  let features: FeatureDominance | undefined;
+  try {
+    features = await featureDominance(result.model, data);
+    await options.inspect?.(result.model);
+  } finally {
+    result.model.dispose();
+  }
   const { result: _r, ...outcome } = o;
   const last = result.forensics[result.forensics.length - 1];
   const overflow = result.forensics.find((f) => !Number.isFinite(f.preL2.norm.mean));

@@ -131,6 +131,26 @@ export function faceApiCropGeometry(
   return { cx: rx - Math.sin(angle) * down, cy: ry + Math.cos(angle) * down, side, angle };
 }
 
+/**
+ * The pixels of an axis-aligned crop as face-api's `extractFaceTensors` takes them: the square's
+ * corner and side floored to whole pixels, clipped at the image borders (face-api then pads the
+ * clipped crop to a square with black and resizes it to 150×150 bilinearly, in
+ * `computeDescriptors`).
+ */
+function sliceCrop(image: RgbImage, crop: CropGeometry): RgbImage {
+  const side = Math.floor(crop.side);
+  const x = Math.floor(Math.max(0, crop.cx - crop.side / 2));
+  const y = Math.floor(Math.max(0, crop.cy - crop.side / 2));
+  const w = Math.max(1, Math.min(side, image.width - x)), h = Math.max(1, Math.min(side, image.height - y));
+  const x0 = Math.min(x, image.width - 1), y0 = Math.min(y, image.height - 1);
+  const data = new Uint8Array(w * h * 3);
+  for (let r = 0; r < h; r++) {
+    const from = ((y0 + r) * image.width + x0) * 3;
+    data.set(image.data.subarray(from, from + w * 3), r * w * 3);
+  }
+  return { width: w, height: h, data };
+}
+
 /** The image mirrored left–right. */
 function mirror(image: RgbImage): RgbImage {
   const { width: w, height: h, data } = image;

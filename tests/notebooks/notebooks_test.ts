@@ -151,7 +151,8 @@ const EXPECTATIONS: Record<string, (o: ReturnType<typeof outputsOf>) => void> = 
     assert.match(o.text, /problem2-margin4 \(ci\)/);
     assert.match(o.text, /\n\s+activeFraction\s+1\n/);
     assert.match(o.text, /mechanism: constant-output: .*collinear/);
-    assert.equal(o.plots.length, 5);
+    assert.match(o.text, /\n\s+dAp2\s+\d(\.\d+)?e-[678]\n\s+dAn2\s+\d(\.\d+)?e-[678]\n/);
+    assert.equal(o.plots.length, 6);
   },
   "12_loss_zoo.ipynb": (o) => {
     const s = runSummary(o.text);
