@@ -7,12 +7,12 @@
  * - `--embedder DIR`: a model saved by lib/model's `saveModel` (DIR/model.json, or DIR/model/); the
  *   images are fed at the model's input size, in inference mode.
  * - `--embedder faceapi`: face-api's pretrained 128-d FaceRecognitionNet on each file: face-api's
- *   detection and 68 landmarks, then (`--faceapi-align ensemble`, default) the largest most
- *   central face described in face-api's own landmark box and in lib/data's alignFace crop (eyes
- *   levelled), the unit descriptors averaged; (`--faceapi-align toolkit`) the alignFace crop alone;
- *   (`--faceapi-align faceapi`) face-api's own detectSingleFace pipeline (highest-scoring face,
- *   axis-aligned box, 150×150). With ensemble and toolkit each crop is also described mirrored
- *   left–right and averaged in (test-time flip); `--no-faceapi-flip` turns that off.
+ *   detection and 68 landmarks (SSD, then Tiny, then SSD at score 0.1), the largest most central
+ *   face, then (`--faceapi-align ensemble`, default) the mean of its descriptors in face-api's own
+ *   landmark box and in that box rotated so the eyes are level; (`--faceapi-align box`) face-api's
+ *   box alone; (`--faceapi-align toolkit`) lib/data's alignFace crop; (`--faceapi-align faceapi`)
+ *   face-api's own detectSingleFace pipeline (highest-scoring face). `--faceapi-flip` also
+ *   describes each crop mirrored left–right and averages it in (not with `faceapi`).
  * - `--data DIR` holds the images the pairs name: raw photos or face crops. `--input auto` (default)
  *   treats DIR as crops when it is a preprocessing output (manifest.jsonl) or a synthetic set
  *   (synth.json), else as photos. For a model embedder, photos are first preprocessed with lib/data's
@@ -54,7 +54,7 @@ import { loadModel } from "../lib/model/save_model.ts";
 const USAGE = "usage: deno task eval --embedder DIR|faceapi --pairs FILE --data DIR [--json] " +
   "[--folds 10] [--far 1e-3] [--seed 0] [--split stratified|contiguous] " +
   "[--distance euclidean|squaredEuclidean|cosine] [--input auto|photos|crops] [--limit N] " +
-  "[--batch-size 32] [--cache DIR] [--out FILE] [--embeddings FILE] [--faceapi-align ensemble|toolkit|faceapi] [--no-faceapi-flip] " +
+  "[--batch-size 32] [--cache DIR] [--out FILE] [--embeddings FILE] [--faceapi-align ensemble|box|toolkit|faceapi] [--faceapi-flip] " +
   "[--backend auto|wasm|cpu]";
 
 function fail(message: string): never {
@@ -106,9 +106,8 @@ const flags = parseArgs(Deno.args, {
     "backend",
   ],
   boolean: ["json", "help", "faceapi-flip"],
-  negatable: ["faceapi-flip"],
   alias: { h: "help" },
-  default: { backend: "auto", input: "auto", "faceapi-flip": true },
+  default: { backend: "auto", input: "auto" },
   unknown: (arg) => fail(`unknown flag ${arg}`),
 });
 if (flags.help) {
@@ -166,13 +165,15 @@ let embedder: Embedder;
 let faceapi: ReturnType<typeof faceApiEmbedder> | undefined;
 if (embedderArg === "faceapi") {
   const alignment = String(flags["faceapi-align"] ?? "ensemble");
-  if (alignment !== "ensemble" && alignment !== "toolkit" && alignment !== "faceapi") {
-    fail(`--faceapi-align must be ensemble, toolkit or faceapi, got '${alignment}'`);
+  if (!["ensemble", "box", "toolkit", "faceapi"].includes(alignment)) {
+    fail(`--faceapi-align must be ensemble, box, toolkit or faceapi, got '${alignment}'`);
   }
-  // face-api's own pipeline crops inside face-api: no flip there.
+  if (alignment === "faceapi" && flags["faceapi-flip"]) {
+    fail("--faceapi-flip needs --faceapi-align ensemble, box or toolkit");
+  }
   faceapi = faceApiEmbedder({
-    alignment,
-    flip: alignment !== "faceapi" && flags["faceapi-flip"] !== false,
+    alignment: alignment as "ensemble" | "box" | "toolkit" | "faceapi",
+    flip: flags["faceapi-flip"] === true,
   });
   embedder = faceapi;
 } else {

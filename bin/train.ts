@@ -5,6 +5,11 @@
  * Ctrl-C (or `--minutes`) stops after the current step with a checkpoint; `--resume` continues.
  *
  * Writes OUT/{config.json, metrics.jsonl, summary.json, checkpoints/, model/}.
+ *
+ * Recipe (see {@link TRAIN_EXAMPLES}): semi-hard triplet training on 1,500 synthetic identities
+ * (1,350 trained, 150 held out) reached 95.0–95.3% held-out 10-fold verification accuracy from
+ * step 1190 (8.9 min) to 1400 (10.4 min) on a 2-core machine (load average ≈ 2). The same flags
+ * at `--lr 0.0015` without warm-up collapsed; on 500 identities the curve plateaued at 94.5%.
  * @module
  */
 import { type BackendPreference, initBackend } from "../lib/backend/mod.ts";
@@ -76,9 +81,19 @@ export async function prepareData(
   };
 }
 
+/** Worked examples printed by `--help` after the flag list. */
+export const TRAIN_EXAMPLES =
+  `example: ≥ 95% held-out verification on synthetic identities in ~10 min on 2 cores
+  deno task data synth --out data/synth/1500x8-s96-d1-seed2 --identities 1500 --per-identity 8 \\
+    --size 96 --seed 2 --pairs 0
+  deno task train --data data/synth/1500x8-s96-d1-seed2 --holdout 0.1 --eval-count 600 \\
+    --eval-every 70 --model nn4-small2 --width 0.25 --norm none --size 96 --loss triplet \\
+    --miner semihard --distance squaredEuclidean --margin 0.2 --p 10 --k 4 --optimizer adam \\
+    --lr 0.001 --warmup 100 --schedule cosine --steps 1400 --minutes 15 --out runs/synth95`;
+
 async function main(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(TRAIN_USAGE);
+    console.log(`${TRAIN_USAGE}\n\n${TRAIN_EXAMPLES}`);
     return 0;
   }
   let a: TrainArgs;

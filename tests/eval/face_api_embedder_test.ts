@@ -101,13 +101,34 @@ Deno.test("faceApiEmbedder() describes an image without a face whole and counts 
   );
   assert.throws(
     () => faceApiEmbedder({ alignment: "dlib" as "faceapi" }),
-    /'alignment' must be "ensemble", "toolkit" or "faceapi", got 'dlib'/,
+    /'alignment' must be "ensemble", "box", "toolkit" or "faceapi", got 'dlib'/,
   );
   assert.throws(
     () => faceApiEmbedder({ alignment: "faceapi", flip: true }),
-    /'flip' needs alignment "ensemble" or "toolkit"/,
+    /'flip' needs alignment "ensemble", "box" or "toolkit"/,
   );
-  assert.equal(faceApiEmbedder().name, "faceapi(ensemble-align+flip)");
+  assert.equal(faceApiEmbedder().name, "faceapi(ensemble-align)");
+  assert.equal(faceApiEmbedder({ flip: true }).name, "faceapi(ensemble-align+flip)");
+});
+
+Deno.test({
+  name: "faceApiEmbedder() alignment 'box' crops exactly as face-api's own pipeline does",
+  ignore: !lfw,
+  async fn() {
+    await ready();
+    // One face in the photo: face-api's highest-scoring face is also the most central one.
+    const file = `${lfw}/Al_Pacino/Al_Pacino_0001.jpg`;
+    const box = faceApiEmbedder({ alignment: "box" });
+    const own = faceApiEmbedder({ alignment: "faceapi" });
+    const a = await box.embedFile(file);
+    const b = await own.embedFile(file);
+    const d = Math.hypot(...Array.from(a, (v, i) => v - b[i]));
+    assert.ok(d < 1e-3, `same crop, same descriptor: distance ${d}`);
+    // The ensemble adds the eye-levelled crop: close to, but not the same as, face-api's.
+    const e = await faceApiEmbedder().embedFile(file);
+    const de = Math.hypot(...Array.from(e, (v, i) => v - b[i]));
+    assert.ok(de > 1e-3 && de < 0.3, `ensemble vs face-api: distance ${de}`);
+  },
 });
 
 Deno.test({
