@@ -12,7 +12,7 @@
  * only the first `--micro-batches` micro-batches of the mined set (a full round trains them all);
  * the table gives the measured rates and the extrapolated time of a full round. Images are random
  * standardised tensors (no decoding: the loader is measured by `deno task bench data`). Peak RSS is
- * the process's high-water mark (/proc/self/status VmHWM) where readable, else the largest
+ * the process's high-water mark (getrusage ru_maxrss via FFI) where available, else the largest
  * `Deno.memoryUsage().rss` sampled. The load average before and after each round is printed, since
  * other jobs on the machine change the rates.
  * @module
@@ -23,14 +23,40 @@ import { type BackendPreference, initBackend } from "../lib/backend/mod.ts";
 import { type ModelName } from "../lib/model/mod.ts";
 import { type BatchLoader, trainEmbedding } from "../lib/train/mod.ts";
 
+let sampledPeak = 0;
+
+/**
+ * The process's peak RSS in bytes: getrusage(2)'s ru_maxrss through FFI on Linux (Deno refuses to
+ * read /proc/self/status without --allow-all), else the largest `Deno.memoryUsage().rss` sampled.
+ */
 function peakRss(): number {
-  try {
-    const m = Deno.readTextFileSync("/proc/self/status").match(/VmHWM:\s+(\d+) kB/);
-    if (m) return Number(m[1]) * 1024;
-  } catch {
-    // not Linux
+  const now = Deno.memoryUsage().rss;
+  sampledPeak = Math.max(sampledPeak, now);
+  if (Deno.build.os === "linux") {
+    try {
+      const libc = Deno.dlopen("libc.so.6", {
+        getrusage: { parameters: ["i32", "buffer"], result: "i32" },
+      });
+      try {
+        // struct rusage: two struct timeval (16 bytes each), then long ru_maxrss (KiB on Linux)
+        const buf = new BigInt64Array(18);
+        if (libc.symbols.getrusage(0, buf) === 0) return Number(buf[4]) * 1024;
+      } finally {
+        libc.close();
+      }
+    } catch {
+      // no libc.so.6 (musl, …): fall back to sampling
+    }
   }
-  return Deno.memoryUsage().rss;
+  return sampledPeak;
+}
+
+function loadAvg(): string {
+  try {
+    return Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
+  } catch {
+    return "n/a";
+  }
 }
 
 /** One batch of random standardised images, made in chunks (bounded transient JS memory). */
@@ -58,14 +84,6 @@ function randomLoader(n: number, p: number, size: number, seed: number): BatchLo
 
 const list = (s: string) => s.split(",").map((x) => Number(x.trim()));
 const at = (xs: number[], i: number) => xs[Math.min(i, xs.length - 1)];
-
-function loadAvg(): string {
-  try {
-    return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
-  } catch {
-    return "n/a";
-  }
-}
 
 type Row = Record<string, number | string>;
 
@@ -249,7 +267,7 @@ function report(rows: Row[], json: boolean, totalSec?: number, cumulative = fals
   console.log(`\n| ${cols.join(" | ")} |\n|${cols.map(() => "---").join("|")}|`);
   for (const r of rows) console.log(`| ${cols.map((c) => r[c] ?? "").join(" | ")} |`);
   console.log(
-    `\nPeak RSS is the process high-water mark (VmHWM) of the round's ${
+    `\nPeak RSS is the process high-water mark (getrusage ru_maxrss) of the round's ${
       cumulative
         ? "process, cumulative over the rounds run before it in the same process"
         : "own child process"

@@ -119,11 +119,11 @@ Deno.test("deno task eval explains a missing model directory", async () => {
 
 const lfw = devFacesDir() ? `${devFacesDir()}lfw-deepfunneled` : undefined;
 
-// The issue's goal is ≥ 98.5% (not reached: see lib/eval/face_api_embedder.ts); this floor guards
-// the pipeline against regressions (a wrong crop, colour order or range falls far below it).
+// The issue's goal: ≥ 98.5% (face-api's default "ensemble" pipeline; see
+// lib/eval/face_api_embedder.ts for how it was chosen and why the margin over the goal is thin).
 Deno.test({
   name:
-    "deno task eval --embedder faceapi reaches ≥ 97% 10-fold accuracy on the LFW dev pairs (slow)",
+    "deno task eval --embedder faceapi reaches ≥ 98.5% 10-fold accuracy on the LFW dev pairs (slow)",
   ignore: !slowTests || !lfw,
   async fn() {
     const r = await runEval([
@@ -141,7 +141,7 @@ Deno.test({
     const o = JSON.parse(r.stdout);
     console.log(JSON.stringify(o));
     assert.equal(o.pairs, 1000);
-    assert.ok(o.accuracy >= 0.97, `accuracy ${o.accuracy}`);
+    assert.ok(o.accuracy >= 0.985, `accuracy ${o.accuracy}`);
   },
 });
 if (!lfw) {
