@@ -38,20 +38,30 @@ export function parseArgs(args: string[], options: ParseOptions = {}): Args {
   const strings = new Set(options.string ?? []);
   const booleans = new Set(options.boolean ?? []);
   const collect = new Set(options.collect ?? []);
-  const aliasOf = new Map<string, string>();
+  // Aliases are symmetric, as in @std/cli: `alias: { h: "help" }` makes -h and --help one flag,
+  // and the result carries the value under every name of the group.
+  const groups = new Map<string, string[]>();
   for (const [k, v] of Object.entries(options.alias ?? {})) {
-    for (const a of Array.isArray(v) ? v : [v]) aliasOf.set(a, k);
+    const names = [k, ...(Array.isArray(v) ? v : [v])];
+    const merged = [...new Set(names.flatMap((n) => groups.get(n) ?? [n]))];
+    for (const n of merged) groups.set(n, merged);
   }
-  const canon = (k: string) => aliasOf.get(k) ?? k;
+  const namesOf = (k: string) => groups.get(k) ?? [k];
+  const declared = (k: string) => strings.has(k) || booleans.has(k) || collect.has(k);
+  const canon = (k: string) => namesOf(k).find(declared) ?? k;
   const out: Args = { _: [] };
-  for (const b of booleans) out[b] = false;
-  for (const c of collect) out[c] = [];
-  Object.assign(out, options.default ?? {});
-  const known = (k: string) => strings.has(k) || booleans.has(k) || collect.has(k);
+  for (const b of booleans) for (const n of namesOf(b)) out[n] = false;
+  for (const c of collect) for (const n of namesOf(c)) out[n] = [];
+  for (const [k, v] of Object.entries(options.default ?? {})) {
+    for (const n of namesOf(k)) out[n] = v;
+  }
+  const known = (k: string) => namesOf(k).some(declared);
   const set = (key: string, value: unknown, raw: string) => {
     if (!known(key) && options.unknown && options.unknown(raw, key, value) === false) return;
-    if (collect.has(key)) (out[key] as unknown[]).push(value);
-    else out[key] = value;
+    for (const n of namesOf(key)) {
+      if (collect.has(key)) out[n] = [...((out[n] as unknown[] | undefined) ?? []), value];
+      else out[n] = value;
+    }
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];

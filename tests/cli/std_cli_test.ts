@@ -32,3 +32,21 @@ Deno.test("parseArgs() reports unknown flags through the unknown callback", () =
   parseArgs(["--bogus", "1"], { string: ["size"], unknown: (arg) => (seen.push(arg), false) });
   assert.deepEqual(seen, ["--bogus"]);
 });
+
+Deno.test("parseArgs() treats aliases as one flag under both names, like @std/cli", () => {
+  const seen: string[] = [];
+  const opts = {
+    boolean: ["help"],
+    string: ["out"],
+    alias: { h: "help", o: "out" },
+    unknown: (arg: string) => (seen.push(arg), false),
+  };
+  const long = parseArgs(["--help", "--out", "x"], opts);
+  const short = parseArgs(["-h", "-o", "x"], opts);
+  assert.equal(long.help, true);
+  assert.equal(long.h, true);
+  assert.equal(short.help, true);
+  assert.equal(short.out, "x");
+  assert.equal(long.o, "x");
+  assert.deepEqual(seen, []);
+});
