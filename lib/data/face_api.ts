@@ -272,8 +272,8 @@ export interface ComputeDescriptorsOptions {
 
 /**
  * 128-d FaceRecognitionNet descriptors of already-cropped faces (face-api resizes each to 150×150).
- * Accepts a batch [N,H,W,3] or a list of RGB images; returns one Float32Array per face (unit-length
- * up to face-api's numerics). The input tensor is not disposed.
+ * Accepts a batch [N,H,W,3] or a list of RGB images; returns one Float32Array per face, as face-api
+ * gives it (not unit length: norms near 1.46 on LFW faces; face-api's own threshold is 0.6). The input tensor is not disposed.
  *
  * @example
  * ```ts
