@@ -9,6 +9,25 @@ import { evaluatePairs, modelEmbedder } from "../lib/eval/mod.ts";
 import type { ExperimentContext } from "./define_experiment.ts";
 import type { SynthData } from "./_synth_data.ts";
 
+/**
+ * The config fields every experiment that trains on synthetic identities shares (data, model,
+ * budget, optimiser); each experiment adds its own fields to these.
+ */
+export type TrainingExperimentConfig = {
+  seed: number;
+  model: string;
+  size: number;
+  identities: number;
+  perIdentity: number;
+  difficulty: number;
+  distance: string;
+  steps: number;
+  p: number;
+  k: number;
+  lr: number;
+  optimizer: string;
+};
+
 /** What one trained variant produced. */
 export interface VariantOutcome {
   variant: string;

@@ -12,23 +12,11 @@ import type { ModelName } from "../lib/model/mod.ts";
 import { type Figure, type GridCell, histogramFigure, imageGridFigure } from "../lib/plot/mod.ts";
 import { defineExperiment } from "./define_experiment.ts";
 import { synthData } from "./_synth_data.ts";
-import { brief, trainVariant } from "./_train_variant.ts";
+import { brief, type TrainingExperimentConfig, trainVariant } from "./_train_variant.ts";
 
-type Config = {
-  seed: number;
-  model: string;
-  size: number;
-  identities: number;
-  perIdentity: number;
-  difficulty: number;
+type Config = TrainingExperimentConfig & {
   miner: string;
-  distance: string;
   margin: number;
-  steps: number;
-  p: number;
-  k: number;
-  lr: number;
-  optimizer: string;
   /** Hardest pairs shown of each kind. */
   show: number;
   /** Pixel size of each grid cell. */

@@ -12,20 +12,18 @@ import type { TrainConfig } from "../lib/train/mod.ts";
 import { barFigure, type Figure, lineFigure, sweepFigure } from "../lib/plot/mod.ts";
 import { defineExperiment } from "./define_experiment.ts";
 import { synthData } from "./_synth_data.ts";
-import { brief, trainVariant, type VariantOutcome } from "./_train_variant.ts";
+import {
+  brief,
+  type TrainingExperimentConfig,
+  trainVariant,
+  type VariantOutcome,
+} from "./_train_variant.ts";
 
-type Config = {
-  seed: number;
-  model: string;
-  size: number;
+type Config = TrainingExperimentConfig & {
   embeddingDim: number;
-  identities: number;
-  perIdentity: number;
-  difficulty: number;
   /** "triplet-<form>", "contrastive", "arcface", "cosface". */
   losses: string[];
   miner: string;
-  distance: string;
   /** Triplet margin α. */
   margin: number;
   /** Contrastive margin m (on the Euclidean distance). */
@@ -36,11 +34,6 @@ type Config = {
   cosMargin: number;
   /** ArcFace/CosFace logit scale s. */
   scale: number;
-  steps: number;
-  p: number;
-  k: number;
-  lr: number;
-  optimizer: string;
 };
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);

@@ -16,24 +16,17 @@ import type { ModelName } from "../lib/model/mod.ts";
 import { barFigure, type Figure, lineFigure, PALETTE, sweepFigure } from "../lib/plot/mod.ts";
 import { defineExperiment } from "./define_experiment.ts";
 import { synthData } from "./_synth_data.ts";
-import { brief, trainVariant, type VariantOutcome } from "./_train_variant.ts";
+import {
+  brief,
+  type TrainingExperimentConfig,
+  trainVariant,
+  type VariantOutcome,
+} from "./_train_variant.ts";
 import type { Forensics } from "../lib/train/mod.ts";
 
-type Config = {
-  seed: number;
-  model: string;
-  size: number;
-  identities: number;
-  perIdentity: number;
-  difficulty: number;
+type Config = TrainingExperimentConfig & {
   margins: number[];
   miners: string[];
-  distance: string;
-  steps: number;
-  p: number;
-  k: number;
-  lr: number;
-  optimizer: string;
 };
 
 export const marginSweep = defineExperiment<Config>({

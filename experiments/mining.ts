@@ -11,25 +11,17 @@ import type { ModelName } from "../lib/model/mod.ts";
 import { barFigure, type Figure, lineFigure } from "../lib/plot/mod.ts";
 import { defineExperiment } from "./define_experiment.ts";
 import { synthData } from "./_synth_data.ts";
-import { trainVariant, type VariantOutcome } from "./_train_variant.ts";
+import {
+  type TrainingExperimentConfig,
+  trainVariant,
+  type VariantOutcome,
+} from "./_train_variant.ts";
 
-type Config = {
-  seed: number;
-  model: string;
-  size: number;
-  identities: number;
-  perIdentity: number;
-  difficulty: number;
+type Config = TrainingExperimentConfig & {
   miners: string[];
   /** Training seeds per miner (model init, loader order and mining); the data uses `seed`. */
   seeds: number[];
-  distance: string;
   margin: number;
-  steps: number;
-  p: number;
-  k: number;
-  lr: number;
-  optimizer: string;
 };
 
 /** Per-miner tally over the seeds. */

@@ -24,22 +24,15 @@ import {
 import { type Figure, lineFigure, sweepFigure } from "../lib/plot/mod.ts";
 import { defineExperiment, type ExperimentContext } from "./define_experiment.ts";
 import { type SynthData, synthData } from "./_synth_data.ts";
-import { brief, trainVariant, type VariantOutcome } from "./_train_variant.ts";
+import {
+  brief,
+  type TrainingExperimentConfig,
+  trainVariant,
+  type VariantOutcome,
+} from "./_train_variant.ts";
 
-type Config = {
-  seed: number;
-  model: string;
-  size: number;
-  identities: number;
-  perIdentity: number;
-  difficulty: number;
-  distance: string;
+type Config = TrainingExperimentConfig & {
   margin: number;
-  optimizer: string;
-  lr: number;
-  steps: number;
-  p: number;
-  k: number;
   /** Which of the monograph's fixes to try: "smaller-batch", "smaller-lr", "bigger-margin". */
   fixes: string[];
   /** Identities per batch of the smaller-batch fix (images = smallerP × k). */

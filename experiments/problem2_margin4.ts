@@ -42,20 +42,10 @@ import {
   variantRecord,
 } from "./problem1_margin1.ts";
 
-type Config = {
-  seed: number;
-  model: string;
-  size: number;
-  identities: number;
-  perIdentity: number;
-  difficulty: number;
-  distance: string;
+import type { TrainingExperimentConfig } from "./_train_variant.ts";
+
+type Config = TrainingExperimentConfig & {
   margin: number;
-  optimizer: string;
-  lr: number;
-  steps: number;
-  p: number;
-  k: number;
   /** Random triplets of the final model whose squared distances are measured directly. */
   probeTriplets: number;
   /** Which fixes to try: "batch-norm", "max-pooling", "no-final-l2". */
