@@ -7,14 +7,15 @@
  * "webgpu" only on request. The result says which backend was chosen and why each better one was
  * not.
  *
- * Threads: tfjs-backend-wasm 4.22 turns its multi-threaded build off under Node-compatible runtimes
- * (Deno included), and forcing it on fails in Deno (its pthread workers are Blob URLs, which
- * `node:worker_threads` rejects), so wasm runs one thread; `wasmThreads` only matters where the
- * threaded build loads (browsers).
+ * Threads: tfjs-backend-wasm 4.22 never loads its multi-threaded build under Node-compatible
+ * runtimes (Deno included); `./wasm_threads.ts` loads it anyway, so wasm runs XNNPACK on
+ * `wasmThreads` threads (default: `WASM_THREADS`, else the logical cores, at most 8). Should that
+ * fail, the stock single-threaded build is used and the summary says why.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { createRequire } from "node:module";
+import { defaultWasmThreads, enableWasmThreads } from "./wasm_threads.ts";
 
 /** A backend a user may ask for. */
 export type BackendPreference =
@@ -43,18 +44,26 @@ export interface BackendChoice {
   via: BackendPreference;
   /** Candidates tried before the chosen one, with the reason each was not used. */
   rejected: { name: BackendPreference; reason: string }[];
-  /** One-line human summary, e.g. "backend: wasm (tensorflow-gpu: not installed; …)". */
+  /** Threads the backend computes on (wasm: XNNPACK's pool; others: undefined, not ours to set). */
+  threads?: number;
+  /** Why wasm runs fewer threads than asked (e.g. the threaded build could not start). */
+  threadsNote?: string;
+  /** One-line human summary, e.g. "backend: wasm, 2 threads (tensorflow-gpu: not installed; …)". */
   summary: string;
 }
 
 /** Options of {@link initBackend}. */
 export interface InitBackendOptions {
-  /** Number of wasm threads where the threaded wasm build loads (not in Deno). Default: tfjs's. */
+  /**
+   * Threads for wasm's XNNPACK (1 = the stock single-threaded build). Default: the environment's
+   * `WASM_THREADS`, else the logical cores (at most 8). Fixed once wasm has started.
+   */
   wasmThreads?: number;
 }
 
 type Candidate = Exclude<BackendPreference, "auto">;
-type Loader = (opts: InitBackendOptions) => Promise<string>;
+type Loaded = { name: string; threads?: number; threadsNote?: string };
+type Loader = (opts: InitBackendOptions) => Promise<Loaded>;
 
 /** Thrown by a loader when its package is absent: reported as "not installed". */
 class NotInstalled extends Error {}
@@ -93,23 +102,36 @@ function requireInstalled(pkg: string): unknown {
 const LOADERS: Record<Candidate, Loader> = {
   "tensorflow-gpu": () => {
     requireInstalled("@tensorflow/tfjs-node-gpu");
-    return Promise.resolve("tensorflow");
+    return Promise.resolve({ name: "tensorflow" });
   },
   "tensorflow": () => {
     requireInstalled("@tensorflow/tfjs-node");
-    return Promise.resolve("tensorflow");
+    return Promise.resolve({ name: "tensorflow" });
   },
   "wasm": async (opts) => {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
-    if (opts.wasmThreads != null) wasm.setThreadsCount(opts.wasmThreads);
+    const asked = opts.wasmThreads ?? defaultWasmThreads();
+    let threadsNote: string | undefined;
+    if (asked > 1) {
+      try {
+        await enableWasmThreads(asked);
+      } catch (e) {
+        threadsNote = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+      }
+    }
     const { registerTrainingKernels } = await import("./training_kernels.ts");
     registerTrainingKernels("wasm");
-    return "wasm";
+    if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
+    const threads = wasm.getThreadsCount();
+    if (!threadsNote && threads < asked) {
+      threadsNote = `${asked} threads asked, wasm had already started with ${threads}`;
+    }
+    return { name: "wasm", threads, threadsNote };
   },
   "cpu": async () => {
     const { registerTrainingKernels } = await import("./training_kernels.ts");
     registerTrainingKernels("cpu");
-    return "cpu";
+    return { name: "cpu" };
   },
   "webgpu": async () => {
     try {
@@ -118,7 +140,7 @@ const LOADERS: Record<Candidate, Loader> = {
       const msg = e instanceof Error ? e.message.split("\n")[0] : String(e);
       throw new Error(`cannot load @tensorflow/tfjs-backend-webgpu@4.22.0 (${msg})`);
     }
-    return "webgpu";
+    return { name: "webgpu" };
   },
 };
 
@@ -133,7 +155,7 @@ const AUTO_ORDER: Candidate[] = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"];
  * ```ts
  * import { initBackend } from "./init_backend.ts";
  * const choice = await initBackend("auto");
- * console.log(choice.summary); // e.g. "backend: wasm (tensorflow-gpu: not installed; tensorflow: not installed)"
+ * console.log(choice.summary); // e.g. "backend: wasm, 2 threads (tensorflow-gpu: not installed; tensorflow: not installed)"
  * ```
  */
 export async function initBackend(
@@ -151,16 +173,22 @@ export async function initBackend(
   const rejected: BackendChoice["rejected"] = [];
   for (const candidate of order) {
     try {
-      const name = await LOADERS[candidate](options);
+      const { name, threads, threadsNote } = await LOADERS[candidate](options);
       const ok = await tf.setBackend(name);
       if (!ok) throw new Error(`tf.setBackend('${name}') returned false`);
       await tf.ready();
-      const why = rejected.map((r) => `${r.name}: ${r.reason}`).join("; ");
+      const why = [
+        ...(threadsNote ? [`threads: ${threadsNote}`] : []),
+        ...rejected.map((r) => `${r.name}: ${r.reason}`),
+      ].join("; ");
+      const threadText = threads == null ? "" : `, ${threads} thread${threads === 1 ? "" : "s"}`;
       return {
         name: tf.getBackend(),
         via: candidate,
         rejected,
-        summary: `backend: ${tf.getBackend()}${why ? ` (${why})` : ""}`,
+        ...(threads == null ? {} : { threads }),
+        ...(threadsNote ? { threadsNote } : {}),
+        summary: `backend: ${tf.getBackend()}${threadText}${why ? ` (${why})` : ""}`,
       };
     } catch (e) {
       const reason = e instanceof NotInstalled

@@ -1,3 +1,4 @@
 /** Backend selection and training kernels. @module */
 export * from "./init_backend.ts";
 export * from "./training_kernels.ts";
+export * from "./wasm_threads.ts";

@@ -1,0 +1,249 @@
+/**
+ * Multi-threaded XNNPACK for the tfjs wasm backend under Deno.
+ *
+ * tfjs-backend-wasm 4.22 ships a threaded SIMD build but never loads it under Node-compatible
+ * runtimes (its `WASM_HAS_MULTITHREAD_SUPPORT` flag is false when `IS_NODE`), and forcing the flag
+ * fails in Deno: the pthread workers are started from Blob URLs, which `node:worker_threads`
+ * rejects, and the worker script assigns globals (`location`, `onmessage`) that Deno's worker scope
+ * defines as accessors. This module loads that same build its own way:
+ *
+ * - the pthread worker script (shipped inside the package as a string) is written once to a
+ *   content-addressed `.cjs` file in the temp folder, with three small textual patches (globals set
+ *   with `defineProperty`, messages routed through `parentPort` only); each patch must match
+ *   exactly once, so a different tfjs version fails loudly instead of misbehaving;
+ * - the Emscripten factory is given real file paths for the worker, the main script and the
+ *   `.wasm` binary;
+ * - `emscripten_num_logical_cores` is answered with twice the requested thread count, because the
+ *   C side caps the XNNPACK pool at half the logical cores (it assumes hyper-threading);
+ * - the package's own `BackendWasm` class wraps the module, registered as "wasm", so every stock
+ *   kernel and every kernel the toolkit registers for "wasm" runs on it unchanged.
+ *
+ * Results are the same as the single-threaded build's: XNNPACK splits work by output tiles, so each
+ * output is summed in the same order whatever the thread count.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { createRequire } from "node:module";
+
+/** The wasm backend's package version this loader was written and tested against. */
+export const WASM_PACKAGE_VERSION = "4.22.0";
+
+/** Emscripten's pthread pool size in this build; more threads start extra workers at first use. */
+const PRELOADED_WORKERS = 8;
+
+/** The threaded backend, once started: its module promise and the thread count it runs. */
+let started: Promise<number> | undefined;
+
+/** Options of {@link enableWasmThreads}. */
+export interface WasmThreadsOptions {
+  /** Folder for the generated worker script. Default: the system temp folder. */
+  cacheDir?: string;
+}
+
+/**
+ * Threads the wasm backend uses when none are asked for: `WASM_THREADS` from the environment, else
+ * the machine's logical cores (at most 8, the build's preloaded pool).
+ *
+ * @example
+ * ```ts
+ * import { defaultWasmThreads } from "./wasm_threads.ts";
+ * console.log(defaultWasmThreads()); // 2 on a 2-core machine
+ * ```
+ */
+export function defaultWasmThreads(): number {
+  let fromEnv: string | undefined;
+  try {
+    fromEnv = Deno.env.get("WASM_THREADS");
+  } catch {
+    fromEnv = undefined; // no env permission: use the core count
+  }
+  if (fromEnv != null && fromEnv !== "") {
+    const n = Number(fromEnv);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new Error(`WASM_THREADS must be a positive integer, got '${fromEnv}'`);
+    }
+    return n;
+  }
+  const cores = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
+  return Math.max(1, Math.min(PRELOADED_WORKERS, cores));
+}
+
+/** Small FNV-1a hash, to name the worker file by its content. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}
+
+/** Applies one textual patch that must match exactly once. */
+function patchOnce(source: string, from: string, to: string): string {
+  const count = source.split(from).length - 1;
+  if (count !== 1) {
+    throw new Error(
+      `wasm threads: the pthread worker of tfjs-backend-wasm does not look like ` +
+        `${WASM_PACKAGE_VERSION}'s ('${from}' found ${count} times, expected once)`,
+    );
+  }
+  return source.replace(from, to);
+}
+
+/** The package's worker script, patched to run under Deno's `node:worker_threads`. */
+export function patchedWorkerSource(original: string): string {
+  // The package stores the script in a template literal: its "\n" escapes came out as newlines.
+  let src = original.replace(/\n/g, "\\n");
+  // Deno's worker scope defines `location`, `self`, `postMessage` as accessors: define, don't assign.
+  src = patchOnce(src, "Object.assign(global,{", "__facenetSetGlobals(global,{");
+  // Route messages through parentPort only (setting self.onmessage would deliver them twice).
+  src = patchOnce(
+    src,
+    "data=>onmessage({data:data})",
+    "data=>self.__facenetOnMessage({data:data})",
+  );
+  src = patchOnce(src, "self.onmessage=e=>{", "self.__facenetOnMessage=e=>{");
+  const setGlobals = "function __facenetSetGlobals(t,s){for(const k of Object.keys(s)){" +
+    "try{Object.defineProperty(t,k,{value:s[k],writable:true,configurable:true})}" +
+    "catch(_){try{t[k]=s[k]}catch(_2){}}}}";
+  return setGlobals + src;
+}
+
+/** Writes `text` to `dir/name` unless an identical file is there (atomic rename; safe in parallel). */
+function writeOnce(dir: string, name: string, text: string): string {
+  const path = `${dir.replace(/\/$/, "")}/${name}`;
+  try {
+    if (Deno.readTextFileSync(path) === text) return path;
+  } catch {
+    // absent or unreadable: write it
+  }
+  Deno.mkdirSync(dir, { recursive: true });
+  const tmp = `${path}.${Deno.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  Deno.writeTextFileSync(tmp, text);
+  Deno.renameSync(tmp, path);
+  return path;
+}
+
+function tempDir(): string {
+  try {
+    return Deno.env.get("TMPDIR") || "/tmp";
+  } catch {
+    return "/tmp";
+  }
+}
+
+// deno-lint-ignore no-explicit-any
+type EmscriptenModule = any;
+
+async function loadThreadedModule(threads: number, cacheDir: string): Promise<EmscriptenModule> {
+  const require = createRequire(import.meta.url);
+  const base = "@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd";
+  const wasmPath = require.resolve(`${base}.wasm`);
+  const mainScript = require.resolve(`${base}.js`);
+  const factory = require(mainScript) as (config: object) => Promise<EmscriptenModule>;
+  const { wasmWorkerContents } = require(`${base}.worker.js`) as { wasmWorkerContents: string };
+  const worker = patchedWorkerSource(wasmWorkerContents);
+  const workerPath = writeOnce(
+    `${cacheDir}/facenet-ts`,
+    `tfjs-wasm-${WASM_PACKAGE_VERSION}-pthread-worker-${fnv1a(worker)}.cjs`,
+    worker,
+  );
+  const binary = Deno.readFileSync(wasmPath);
+  let abortReason: unknown;
+  const module = await factory({
+    locateFile: (path: string, prefix: string) =>
+      path.endsWith(".worker.js") ? workerPath : path.endsWith(".wasm") ? wasmPath : prefix + path,
+    mainScriptUrlOrBlob: mainScript,
+    onAbort: (reason: unknown) => {
+      abortReason = reason;
+    },
+    instantiateWasm: (
+      info: WebAssembly.Imports & { env: Record<string, WebAssembly.ImportValue> },
+      receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+    ) => {
+      // The C side sizes its pool as min(requested, logical cores / 2).
+      info.env.emscripten_num_logical_cores = () => 2 * threads;
+      WebAssembly.compile(binary)
+        .then(async (m) => receive(await WebAssembly.instantiate(m, info), m))
+        .catch((e) => {
+          abortReason = e;
+        });
+      return {};
+    },
+  });
+  if (abortReason != null) throw new Error(`wasm threads: module aborted: ${String(abortReason)}`);
+  module.tfjs = {
+    init: module.cwrap("init", null, []),
+    initWithThreadsCount: module.cwrap("init_with_threads_count", null, ["number"]),
+    getThreadsCount: module.cwrap("get_threads_count", "number", []),
+    registerTensor: module.cwrap("register_tensor", null, ["number", "number", "number"]),
+    disposeData: module.cwrap("dispose_data", null, ["number"]),
+    dispose: module.cwrap("dispose", null, []),
+  };
+  return module;
+}
+
+/**
+ * Makes the "wasm" backend run XNNPACK on `threads` threads (Deno, Node-compatible runtimes).
+ * Call before the wasm backend is first used; later calls return the thread count already set.
+ * Throws, leaving the stock single-threaded backend registered, when the runtime lacks shared
+ * memory or the package is not the version this loader knows.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { enableWasmThreads } from "./wasm_threads.ts";
+ * const threads = await enableWasmThreads(2);
+ * await tf.setBackend("wasm");
+ * console.log(`wasm on ${threads} threads`);
+ * ```
+ */
+export function enableWasmThreads(
+  threads: number,
+  options: WasmThreadsOptions = {},
+): Promise<number> {
+  if (!Number.isInteger(threads) || threads < 1) {
+    return Promise.reject(new Error(`wasm threads: expected a positive integer, got ${threads}`));
+  }
+  started ??= (async () => {
+    if (typeof SharedArrayBuffer === "undefined") {
+      throw new Error("wasm threads: this runtime has no SharedArrayBuffer");
+    }
+    const engine = tf.engine() as unknown as { registry: Record<string, unknown> };
+    if (engine.registry["wasm"] != null) {
+      throw new Error("wasm threads: the single-threaded wasm backend was already started");
+    }
+    const pkg = await import("@tensorflow/tfjs-backend-wasm");
+    if (pkg.version_wasm !== WASM_PACKAGE_VERSION) {
+      throw new Error(
+        `wasm threads: tfjs-backend-wasm ${pkg.version_wasm} is not ${WASM_PACKAGE_VERSION}`,
+      );
+    }
+    const module = await loadThreadedModule(threads, options.cacheDir ?? tempDir());
+    pkg.setThreadsCount(threads);
+    const BackendWasm = pkg.BackendWasm as unknown as new (m: EmscriptenModule) => tf.KernelBackend;
+    tf.removeBackend("wasm");
+    tf.registerBackend("wasm", () => {
+      const backend = new BackendWasm(module); // starts XNNPACK's pool: threads − 1 pthreads
+      // Emscripten refs a worker while its pthread runs; the pool's threads run for good, so they
+      // would keep the process alive after its work is done. They hold no pending work: unref.
+      for (const w of [...module.PThread.runningWorkers, ...module.PThread.unusedWorkers]) {
+        w.unref?.();
+      }
+      return backend;
+    }, 2);
+    return threads;
+  })();
+  const attempt = started;
+  // A failed start may be retried (e.g. after fixing permissions).
+  attempt.catch(() => {
+    if (started === attempt) started = undefined;
+  });
+  return attempt;
+}
+
+/** Threads the wasm backend actually runs (1 for the stock build); throws before it has started. */
+export async function wasmThreadsInUse(): Promise<number> {
+  const pkg = await import("@tensorflow/tfjs-backend-wasm");
+  return pkg.getThreadsCount();
+}
