@@ -28,8 +28,11 @@ import { createRequire } from "node:module";
 /** The wasm backend's package version this loader was written and tested against. */
 export const WASM_PACKAGE_VERSION = "4.22.0";
 
-/** Emscripten's pthread pool size in this build; more threads start extra workers at first use. */
-const PRELOADED_WORKERS = 8;
+/**
+ * Emscripten's pthread pool size in this build. A thread beyond it would be started later with the
+ * global Worker, which is the web one again by then: so this is also the most threads we start.
+ */
+export const MAX_WASM_THREADS = 8;
 
 /** The threaded backend, once started: its module promise and the thread count it runs. */
 let started: Promise<number> | undefined;
@@ -59,13 +62,15 @@ export function defaultWasmThreads(): number {
   }
   if (fromEnv != null && fromEnv !== "") {
     const n = Number(fromEnv);
-    if (!Number.isInteger(n) || n < 1) {
-      throw new Error(`WASM_THREADS must be a positive integer, got '${fromEnv}'`);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
+      throw new Error(
+        `WASM_THREADS must be an integer from 1 to ${MAX_WASM_THREADS}, got '${fromEnv}'`,
+      );
     }
     return n;
   }
   const cores = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
-  return Math.max(1, Math.min(PRELOADED_WORKERS, cores));
+  return Math.max(1, Math.min(MAX_WASM_THREADS, cores));
 }
 
 /** Small FNV-1a hash, to name the worker file by its content. */
@@ -150,27 +155,42 @@ async function loadThreadedModule(threads: number, cacheDir: string): Promise<Em
   );
   const binary = Deno.readFileSync(wasmPath);
   let abortReason: unknown;
-  const module = await factory({
-    locateFile: (path: string, prefix: string) =>
-      path.endsWith(".worker.js") ? workerPath : path.endsWith(".wasm") ? wasmPath : prefix + path,
-    mainScriptUrlOrBlob: mainScript,
-    onAbort: (reason: unknown) => {
-      abortReason = reason;
-    },
-    instantiateWasm: (
-      info: WebAssembly.Imports & { env: Record<string, WebAssembly.ImportValue> },
-      receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
-    ) => {
-      // The C side sizes its pool as min(requested, logical cores / 2).
-      info.env.emscripten_num_logical_cores = () => 2 * threads;
-      WebAssembly.compile(binary)
-        .then(async (m) => receive(await WebAssembly.instantiate(m, info), m))
-        .catch((e) => {
-          abortReason = e;
-        });
-      return {};
-    },
-  });
+  // In Node mode Emscripten replaces the global Worker with node:worker_threads' Worker and
+  // creates its whole pthread pool during this synchronous call; put the web Worker back at once,
+  // or every later `new Worker(url, { type: "module" })` in the process (e.g. the image loader's
+  // decoders) would get the Node class and hang.
+  const webWorker = Object.getOwnPropertyDescriptor(globalThis, "Worker");
+  let pending: Promise<EmscriptenModule>;
+  try {
+    pending = factory({
+      locateFile: (path: string, prefix: string) =>
+        path.endsWith(".worker.js")
+          ? workerPath
+          : path.endsWith(".wasm")
+          ? wasmPath
+          : prefix + path,
+      mainScriptUrlOrBlob: mainScript,
+      onAbort: (reason: unknown) => {
+        abortReason = reason;
+      },
+      instantiateWasm: (
+        info: WebAssembly.Imports & { env: Record<string, WebAssembly.ImportValue> },
+        receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+      ) => {
+        // The C side sizes its pool as min(requested, logical cores / 2).
+        info.env.emscripten_num_logical_cores = () => 2 * threads;
+        WebAssembly.compile(binary)
+          .then(async (m) => receive(await WebAssembly.instantiate(m, info), m))
+          .catch((e) => {
+            abortReason = e;
+          });
+        return {};
+      },
+    });
+  } finally {
+    if (webWorker) Object.defineProperty(globalThis, "Worker", webWorker);
+  }
+  const module = await pending;
   if (abortReason != null) throw new Error(`wasm threads: module aborted: ${String(abortReason)}`);
   module.tfjs = {
     init: module.cwrap("init", null, []),
@@ -202,8 +222,10 @@ export function enableWasmThreads(
   threads: number,
   options: WasmThreadsOptions = {},
 ): Promise<number> {
-  if (!Number.isInteger(threads) || threads < 1) {
-    return Promise.reject(new Error(`wasm threads: expected a positive integer, got ${threads}`));
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
+    return Promise.reject(
+      new Error(`wasm threads: expected an integer from 1 to ${MAX_WASM_THREADS}, got ${threads}`),
+    );
   }
   started ??= (async () => {
     if (typeof SharedArrayBuffer === "undefined") {

@@ -1,7 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { useTestBackend } from "../_helpers/leak.ts";
-import { BACKEND_PREFERENCES, initBackend, trainingKernelNames } from "../../lib/backend/mod.ts";
+import {
+  BACKEND_PREFERENCES,
+  defaultWasmThreads,
+  initBackend,
+  trainingKernelNames,
+} from "../../lib/backend/mod.ts";
 
 await useTestBackend();
 
@@ -27,9 +32,12 @@ Deno.test({
       { name: "tensorflow-gpu", reason: "not installed" },
       { name: "tensorflow", reason: "not installed" },
     ]);
+    const threads = defaultWasmThreads();
+    assert.equal(choice.threads, threads);
     assert.equal(
       choice.summary,
-      "backend: wasm (tensorflow-gpu: not installed; tensorflow: not installed)",
+      `backend: wasm, ${threads} thread${threads === 1 ? "" : "s"} ` +
+        "(tensorflow-gpu: not installed; tensorflow: not installed)",
     );
     assert.equal(tf.getBackend(), "wasm");
     assert.ok(trainingKernelNames("wasm").includes("Conv2DBackpropFilter"));
