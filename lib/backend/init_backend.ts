@@ -15,7 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createRequire } from "node:module";
-import { defaultWasmThreads, enableWasmThreads } from "./wasm_threads.ts";
+import { defaultWasmThreads, enableWasmThreads, guardWasmMalloc } from "./wasm_threads.ts";
 
 /** A backend a user may ask for. */
 export type BackendPreference =
@@ -122,6 +122,7 @@ const LOADERS: Record<Candidate, Loader> = {
     const { registerTrainingKernels } = await import("./training_kernels.ts");
     registerTrainingKernels("wasm");
     if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
+    guardWasmMalloc((tf.backend() as unknown as { wasm: object }).wasm);
     const threads = wasm.getThreadsCount();
     if (!threadsNote && threads < asked) {
       threadsNote = `${asked} threads asked, wasm had already started with ${threads}`;

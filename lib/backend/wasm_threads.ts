@@ -264,6 +264,43 @@ export function enableWasmThreads(
   return attempt;
 }
 
+/** Modules whose `_malloc` already checks for exhaustion. */
+const guarded = new WeakSet<object>();
+
+/**
+ * Makes the wasm module's `_malloc` throw a clear error on the main thread when the heap (4 GiB at
+ * most) is exhausted. tfjs does not check its result: a failed allocation returns address 0, and the
+ * kernel writing there fails with "memory access out of bounds" (single-threaded) or, on a pthread,
+ * kills that worker while the main thread waits for it forever. Idempotent.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import "@tensorflow/tfjs-backend-wasm";
+ * import { guardWasmMalloc } from "./wasm_threads.ts";
+ * await tf.setBackend("wasm");
+ * guardWasmMalloc((tf.backend() as unknown as { wasm: object }).wasm);
+ * ```
+ */
+export function guardWasmMalloc(module: EmscriptenModule): void {
+  if (guarded.has(module)) return;
+  const raw: (n: number) => number = module.asm?.malloc ?? module._malloc;
+  if (typeof raw !== "function") throw new Error("guardWasmMalloc: the module has no malloc");
+  module._malloc = (bytes: number): number => {
+    const at = raw(bytes);
+    if (at === 0 && bytes > 0) {
+      const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
+      throw new Error(
+        `wasm heap exhausted: cannot allocate ${gib(bytes)} more (heap ${
+          gib(module.HEAPU8.length)
+        } of at most 4 GiB); use a smaller batch, micro-batches, or smaller images`,
+      );
+    }
+    return at;
+  };
+  guarded.add(module);
+}
+
 /** Threads the wasm backend actually runs (1 for the stock build); throws before it has started. */
 export async function wasmThreadsInUse(): Promise<number> {
   const pkg = await import("@tensorflow/tfjs-backend-wasm");

@@ -4,6 +4,7 @@ import { useTestBackend } from "../_helpers/leak.ts";
 import {
   defaultWasmThreads,
   enableWasmThreads,
+  guardWasmMalloc,
   MAX_WASM_THREADS,
   patchedWorkerSource,
 } from "../../lib/backend/mod.ts";
@@ -121,4 +122,35 @@ Deno.test("patchedWorkerSource() patches the pthread worker once per site and re
     () => patchedWorkerSource("var Module={};"),
     /does not look like 4\.22\.0's \('Object\.assign\(global,\{' found 0 times/,
   );
+});
+
+Deno.test("guardWasmMalloc() turns a failed allocation into a clear error, once", () => {
+  const calls: number[] = [];
+  const fake = {
+    asm: { malloc: (n: number) => (calls.push(n), n === 0 || n > 100 ? 0 : 64) },
+    HEAPU8: new Uint8Array(2 ** 20),
+    _malloc: (_n: number) => -1,
+  };
+  guardWasmMalloc(fake);
+  const wrapped = fake._malloc;
+  guardWasmMalloc(fake);
+  assert.equal(fake._malloc, wrapped, "idempotent");
+  assert.equal(fake._malloc(10), 64);
+  assert.equal(fake._malloc(0), 0, "a zero-byte request may return 0");
+  assert.throws(
+    () => fake._malloc(2 ** 30),
+    /wasm heap exhausted: cannot allocate 1\.00 GiB more \(heap 0\.00 GiB of at most 4 GiB\); use a smaller batch/,
+  );
+  assert.deepEqual(calls, [10, 0, 2 ** 30]);
+});
+
+Deno.test({
+  name:
+    "the test backend's wasm heap is guarded: an impossible allocation throws on the main thread",
+  ignore: Deno.env.get("TEST_BACKEND") === "cpu",
+  fn() {
+    const wasm = (tf.backend() as unknown as { wasm: { _malloc(n: number): number } }).wasm;
+    assert.throws(() => wasm._malloc(2 ** 32 - 2 ** 16), /wasm heap exhausted/);
+    assert.ok(wasm._malloc(16) > 0, "later allocations still work");
+  },
 });
