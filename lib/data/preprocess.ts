@@ -246,6 +246,8 @@ async function runPool(jobs: PreprocessJob[], count: number, ctx: PoolContext): 
         w.postMessage({
           type: "init",
           backend: ctx.backend,
+          // The workers already share the cores: each gets its share of wasm threads (≥ 1).
+          wasmThreads: Math.max(1, Math.floor((navigator.hardwareConcurrency ?? 1) / count)),
           where: ctx.where,
           options: ctx.imageOptions,
         });

@@ -25,7 +25,9 @@ self.onmessage = async (ev: MessageEvent) => {
   const msg = ev.data;
   if (msg.type === "init") {
     try {
-      const choice = await initBackend(msg.backend as BackendPreference);
+      const choice = await initBackend(msg.backend as BackendPreference, {
+        wasmThreads: msg.wasmThreads,
+      });
       await preloadFaceApi({ detector: msg.options.detector });
       where = msg.where;
       options = msg.options;
