@@ -6,7 +6,8 @@
  * batch 16 and 32, with the achieved GFLOP/s from the model's multiply-add count (2 FLOPs per
  * multiply-add; a training step counted as 3 forward passes). Where Python with torch is present
  * (Debian's python3-torch), the same run times the same NN2 steps in PyTorch on the CPU
- * (bench/nn2_torch.py, 2 threads) and prints ours/PyTorch — by default at 96×96 only (the figure
+ * (bench/nn2_torch.py, on as many threads as our backend: wasm's XNNPACK pool, `WASM_THREADS`) and
+ * prints ours/PyTorch — by default at 96×96 only (the figure
  * users compare; `--torch-sizes 96,224` adds 224), each PyTorch run cut off after
  * `--torch-timeout` seconds.
  *
@@ -151,9 +152,10 @@ async function measureTorch(
   mode: Mode,
   minSeconds: number,
   timeoutSeconds: number,
+  threads: number,
 ): Promise<Measured> {
   const script = new URL("./nn2_torch.py", import.meta.url).pathname;
-  const args = [script, "--size", `${c.size}`, "--batch", `${c.batch}`, "--threads", "2"];
+  const args = [script, "--size", `${c.size}`, "--batch", `${c.batch}`, "--threads", `${threads}`];
   args.push("--seconds", `${minSeconds}`, "--mode", mode);
   const out = await new Deno.Command(python, {
     args,
@@ -240,6 +242,8 @@ export default async function benchModel(args: string[]): Promise<void> {
   });
   const choice = await initBackend(flags.backend as BackendPreference);
   console.log(choice.summary);
+  // PyTorch gets as many threads as our backend computes on (wasm: its XNNPACK pool).
+  const threads = choice.threads ?? navigator.hardwareConcurrency ?? 1;
   const minSeconds = Number(flags.seconds);
   const batches = String(flags.batches).split(",").map(Number);
   const torchSizes = String(flags["torch-sizes"]).split(",").map(Number);
@@ -251,7 +255,7 @@ export default async function benchModel(args: string[]): Promise<void> {
   const python = flags.torch ? await findTorchPython() : undefined;
   console.log(
     python
-      ? `PyTorch: ${python} (bench/nn2_torch.py, 2 threads)`
+      ? `PyTorch: ${python} (bench/nn2_torch.py, ${threads} thread${threads === 1 ? "" : "s"})`
       : `PyTorch: ${flags.torch ? "no python3 with torch found" : "skipped (--no-torch)"}`,
   );
   const loadStart = loadAverage();
@@ -278,7 +282,7 @@ export default async function benchModel(args: string[]): Promise<void> {
       }
       if (python && model === "nn2" && torchSizes.includes(size) && !c.microBatches) {
         try {
-          row.torch = await measureTorch(python, c, mode, minSeconds, torchTimeout);
+          row.torch = await measureTorch(python, c, mode, minSeconds, torchTimeout, threads);
           if (row.ours) row.ratio = row.ours.imagesPerSecond / row.torch.imagesPerSecond;
         } catch (e) {
           row.torchError = (e as Error).message.slice(0, 60);
@@ -294,6 +298,9 @@ export default async function benchModel(args: string[]): Promise<void> {
   }
   console.log(
     `\nforward and training-step throughput on ${choice.name}` +
+      (choice.threads
+        ? ` (${choice.threads} thread${choice.threads === 1 ? "" : "s"}; PyTorch the same)`
+        : "") +
       ` (GFLOP/s = 2 × multiply-adds × img/s; training = 3 forward passes)`,
   );
   console.log(renderTable(rows));
