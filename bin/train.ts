@@ -83,7 +83,7 @@ export async function prepareData(
 
 /** Worked examples printed by `--help` after the flag list. */
 export const TRAIN_EXAMPLES =
-  `example: ≥ 95% held-out verification on synthetic identities in ~10 min on 2 cores
+  `example: ≥ 95% held-out verification on synthetic identities in ~7 min on 2 cores
   deno task data synth --out data/synth/1500x8-s96-d1-seed2 --identities 1500 --per-identity 8 \\
     --size 96 --seed 2 --pairs 0
   deno task train --data data/synth/1500x8-s96-d1-seed2 --holdout 0.1 --eval-count 600 \\
