@@ -19,6 +19,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { parseArgs } from "@std/cli";
+import { TASK_PERMISSIONS } from "../lib/cli/mod.ts";
 import { type BackendPreference, initBackend } from "../lib/backend/mod.ts";
 import { type ModelName } from "../lib/model/mod.ts";
 import { type BatchLoader, trainEmbedding } from "../lib/train/mod.ts";
@@ -99,12 +100,7 @@ async function roundInChild(
   try {
     const args = [
       "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-ffi",
-      "--allow-sys",
-      "--allow-run",
+      ...TASK_PERMISSIONS,
       decodeURIComponent(new URL(import.meta.url).pathname),
       "--in-process",
       "--sizes",

@@ -8,6 +8,7 @@ import {
   MAX_WASM_THREADS,
   patchedWorkerSource,
 } from "../../lib/backend/mod.ts";
+import { TASK_PERMISSIONS } from "../../lib/cli/mod.ts";
 
 await useTestBackend();
 
@@ -16,15 +17,7 @@ const PROBE = new URL("../_helpers/wasm_threads_probe.ts", import.meta.url).path
 /** Runs the probe with `WASM_THREADS=threads` in a fresh process (which must exit by itself). */
 async function probe(threads: number) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-ffi",
-      "--allow-sys",
-      PROBE,
-    ],
+    args: ["run", ...TASK_PERMISSIONS, PROBE],
     env: { WASM_THREADS: String(threads) },
     stdout: "piped",
     stderr: "piped",

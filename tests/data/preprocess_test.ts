@@ -15,6 +15,7 @@ import {
   treeBytes,
   writeFaceSet,
 } from "./_face_fixture.ts";
+import { TASK_PERMISSIONS } from "../../lib/cli/mod.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -201,12 +202,7 @@ function spawnPreprocess(inDir: string, outDir: string, workers: number): Deno.C
   return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-ffi",
-      "--allow-sys",
-      "--allow-run",
+      ...TASK_PERMISSIONS,
       `--config=${ROOT}deno.json`,
       `${ROOT}bin/preprocess.ts`,
       "--in",

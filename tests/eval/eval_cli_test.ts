@@ -2,16 +2,10 @@ import assert from "node:assert/strict";
 import sharp from "sharp";
 import { createModel, saveModel } from "../../lib/model/mod.ts";
 import { devFacesDir, slowTests, useTestBackend } from "../_helpers/leak.ts";
+import { TASK_PERMISSIONS } from "../../lib/cli/mod.ts";
 
 const EVAL = new URL("../../bin/eval.ts", import.meta.url).pathname;
-const PERMS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-ffi",
-  "--allow-sys",
-  "--allow-run",
-];
+const PERMS = TASK_PERMISSIONS;
 
 async function runEval(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {

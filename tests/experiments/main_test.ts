@@ -1,21 +1,12 @@
 import assert from "node:assert/strict";
 import { registry } from "../../experiments/registry.ts";
+import { TASK_PERMISSIONS } from "../../lib/cli/mod.ts";
 
 const MAIN = new URL("../../experiments/main.ts", import.meta.url).pathname;
 
 async function cli(...args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-ffi",
-      "--allow-sys",
-      "--allow-run",
-      MAIN,
-      ...args,
-    ],
+    args: ["run", ...TASK_PERMISSIONS, MAIN, ...args],
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },
