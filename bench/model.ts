@@ -278,7 +278,8 @@ export default async function benchModel(args: string[]): Promise<void> {
         row.ours = await measureOurs(c, mode, minSeconds);
         row.gflops = gflopsOf(row.ours.imagesPerSecond, macs, mode);
       } catch (e) {
-        row.oursError = (e as Error).message.split("\n")[0].slice(0, 60);
+        // The reason only ("wasm heap exhausted: cannot allocate 0.03 GiB more"), not the advice.
+        row.oursError = (e as Error).message.split("\n")[0].split(/ \(|; /)[0].slice(0, 60);
       }
       if (python && model === "nn2" && torchSizes.includes(size) && !c.microBatches) {
         try {
