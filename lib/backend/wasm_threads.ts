@@ -43,6 +43,8 @@ let started: Promise<number> | undefined;
 export interface WasmThreadsOptions {
   /** Folder for the generated worker script. Default: the system temp folder. */
   cacheDir?: string;
+  /** The threaded `.wasm` to load instead of the package's (a custom build of the same version). */
+  wasmBinary?: Uint8Array<ArrayBuffer>;
 }
 
 /**
@@ -142,7 +144,11 @@ function tempDir(): string {
 // deno-lint-ignore no-explicit-any
 type EmscriptenModule = any;
 
-async function loadThreadedModule(threads: number, cacheDir: string): Promise<EmscriptenModule> {
+async function loadThreadedModule(
+  threads: number,
+  cacheDir: string,
+  wasmBinary: Uint8Array<ArrayBuffer> | undefined,
+): Promise<EmscriptenModule> {
   const require = createRequire(import.meta.url);
   const base = "@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd";
   const wasmPath = require.resolve(`${base}.wasm`);
@@ -169,16 +175,21 @@ async function loadThreadedModule(threads: number, cacheDir: string): Promise<Em
     `tfjs-wasm-${WASM_PACKAGE_VERSION}-pthread-worker-${fnv1a(worker)}.cjs`,
     worker,
   );
-  const binary = Deno.readFileSync(wasmPath);
+  const binary = wasmBinary ?? Deno.readFileSync(wasmPath);
   let abortReason: unknown;
   // In Node mode Emscripten replaces the global Worker with node:worker_threads' Worker and
   // creates its whole pthread pool during this synchronous call; put the web Worker back at once,
   // or every later `new Worker(url, { type: "module" })` in the process (e.g. the image loader's
   // decoders) would get the Node class and hang.
   const webWorker = Object.getOwnPropertyDescriptor(globalThis, "Worker");
+  // Emscripten waits for `receive`; a failed compile must end that wait with the error.
+  let compileFailed!: (e: unknown) => void;
+  const failure = new Promise<never>((_, reject) => (compileFailed = reject));
   let pending: Promise<EmscriptenModule>;
+  // Emscripten uses this object as its Module: after a failure, its PThread still holds workers.
+  const config: EmscriptenModule = {};
   try {
-    pending = factory({
+    pending = factory(Object.assign(config, {
       locateFile: (path: string, prefix: string) =>
         path.endsWith(".worker.js")
           ? workerPath
@@ -197,17 +208,27 @@ async function loadThreadedModule(threads: number, cacheDir: string): Promise<Em
         info.env.emscripten_num_logical_cores = () => 2 * threads;
         WebAssembly.compile(binary)
           .then(async (m) => receive(await WebAssembly.instantiate(m, info), m))
-          .catch((e) => {
-            abortReason = e;
-          });
+          .catch((e) => compileFailed(new Error(`wasm threads: cannot instantiate: ${e}`)));
         return {};
       },
-    });
+    }));
   } finally {
     if (webWorker) Object.defineProperty(globalThis, "Worker", webWorker);
   }
-  const module = await pending;
-  if (abortReason != null) throw new Error(`wasm threads: module aborted: ${String(abortReason)}`);
+  let module: EmscriptenModule;
+  try {
+    module = await Promise.race([pending, failure]);
+    if (abortReason != null) {
+      throw new Error(`wasm threads: module aborted: ${String(abortReason)}`);
+    }
+  } catch (e) {
+    // Workers that never loaded stay referenced and would keep the process alive.
+    const pool = config.PThread ?? {};
+    for (const w of [...(pool.unusedWorkers ?? []), ...(pool.runningWorkers ?? [])]) {
+      w.terminate?.();
+    }
+    throw e;
+  }
   module.tfjs = {
     init: module.cwrap("init", null, []),
     initWithThreadsCount: module.cwrap("init_with_threads_count", null, ["number"]),
@@ -257,7 +278,11 @@ export function enableWasmThreads(
         `wasm threads: tfjs-backend-wasm ${pkg.version_wasm} is not ${WASM_PACKAGE_VERSION}`,
       );
     }
-    const module = await loadThreadedModule(threads, options.cacheDir ?? tempDir());
+    const module = await loadThreadedModule(
+      threads,
+      options.cacheDir ?? tempDir(),
+      options.wasmBinary,
+    );
     pkg.setThreadsCount(threads);
     const BackendWasm = pkg.BackendWasm as unknown as new (m: EmscriptenModule) => tf.KernelBackend;
     tf.removeBackend("wasm");

@@ -147,3 +147,24 @@ Deno.test({
     assert.ok(wasm._malloc(16) > 0, "later allocations still work");
   },
 });
+
+Deno.test({
+  name: "a threaded build that cannot start rejects with its reason and leaves no worker behind",
+  ignore: Deno.env.get("TEST_BACKEND") === "cpu",
+  async fn() {
+    const script = new URL("../_helpers/wasm_threads_broken_probe.ts", import.meta.url).pathname;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", ...TASK_PERMISSIONS, script],
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(60_000), // a leftover worker would keep it alive until killed
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.ok(out.success, `probe failed or hung (signal ${out.signal}): ${stderr}`);
+    const { error, sum } = JSON.parse(
+      new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!,
+    );
+    assert.match(error, /^wasm threads: cannot instantiate: CompileError/);
+    assert.equal(sum, 12, "the stock wasm backend still starts and computes");
+  },
+});
