@@ -4,10 +4,17 @@
  * a compact outcome with the collapse diagnosis.
  * @module
  */
-import { type TrainConfig, trainEmbedding, type TrainResult } from "../lib/train/mod.ts";
+import {
+  type OptimizerName,
+  type TrainConfig,
+  trainEmbedding,
+  type TrainResult,
+} from "../lib/train/mod.ts";
 import { evaluatePairs, modelEmbedder } from "../lib/eval/mod.ts";
+import type { DistanceName } from "../lib/losses/mod.ts";
+import type { ModelName } from "../lib/model/mod.ts";
 import type { ExperimentContext } from "./define_experiment.ts";
-import type { SynthData } from "./_synth_data.ts";
+import { type SynthData, synthData } from "./_synth_data.ts";
 
 /**
  * The config fields every experiment that trains on synthetic identities shares (data, model,
@@ -27,6 +34,43 @@ export type TrainingExperimentConfig = {
   lr: number;
   optimizer: string;
 };
+
+/** The experiment's synthetic identities (cached by spec): its data fields and seed. */
+export function experimentData(
+  ctx: ExperimentContext,
+  config: TrainingExperimentConfig,
+): Promise<SynthData> {
+  return synthData(ctx, {
+    identities: config.identities,
+    perIdentity: config.perIdentity,
+    size: config.size,
+    difficulty: config.difficulty,
+    seed: config.seed,
+  });
+}
+
+/**
+ * A variant's TrainConfig: the experiment's model, size, distance, budget (steps, P×K), optimiser
+ * and seed, forensics every quarter of the run; `over` sets or replaces the rest.
+ */
+export function variantTrainConfig(
+  config: TrainingExperimentConfig,
+  over: Partial<TrainConfig> = {},
+): TrainConfig {
+  return {
+    model: config.model as ModelName,
+    size: config.size,
+    distance: config.distance as DistanceName,
+    steps: config.steps,
+    p: config.p,
+    k: config.k,
+    lr: config.lr,
+    optimizer: config.optimizer as OptimizerName,
+    seed: config.seed,
+    forensicsEvery: Math.max(5, Math.floor(config.steps / 4)),
+    ...over,
+  };
+}
 
 /** What one trained variant produced. */
 export interface VariantOutcome {

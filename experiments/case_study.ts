@@ -7,12 +7,16 @@
  */
 import { decodeImage, itemPath } from "../lib/data/mod.ts";
 import { evaluatePairs, modelEmbedder } from "../lib/eval/mod.ts";
-import type { DistanceName, MinerName } from "../lib/losses/mod.ts";
-import type { ModelName } from "../lib/model/mod.ts";
+import type { MinerName } from "../lib/losses/mod.ts";
 import { type Figure, type GridCell, histogramFigure, imageGridFigure } from "../lib/plot/mod.ts";
 import { defineExperiment } from "./define_experiment.ts";
-import { synthData } from "./_synth_data.ts";
-import { brief, type TrainingExperimentConfig, trainVariant } from "./_train_variant.ts";
+import {
+  brief,
+  experimentData,
+  type TrainingExperimentConfig,
+  trainVariant,
+  variantTrainConfig,
+} from "./_train_variant.ts";
 
 type Config = TrainingExperimentConfig & {
   miner: string;
@@ -155,32 +159,13 @@ export const caseStudy = defineExperiment<Config>({
     if (!(Number.isInteger(config.show) && config.show >= 1)) {
       throw new Error(`case-study: 'show' must be a positive integer, got ${config.show}`);
     }
-    const data = await synthData(ctx, {
-      identities: config.identities,
-      perIdentity: config.perIdentity,
-      size: config.size,
-      difficulty: config.difficulty,
-      seed: config.seed,
-    });
+    const data = await experimentData(ctx, config);
     // Train without trainVariant's own evaluation (pairs: []): the case study evaluates once, below,
     // keeping every pair's distance.
     const trained = await trainVariant(
       ctx,
       "case-study model",
-      {
-        model: config.model as ModelName,
-        size: config.size,
-        miner: config.miner as MinerName,
-        distance: config.distance as DistanceName,
-        margin: config.margin,
-        steps: config.steps,
-        p: config.p,
-        k: config.k,
-        lr: config.lr,
-        optimizer: config.optimizer as never,
-        seed: config.seed,
-        forensicsEvery: Math.max(5, Math.floor(config.steps / 4)),
-      },
+      variantTrainConfig(config, { miner: config.miner as MinerName, margin: config.margin }),
       { ...data, pairs: [] },
       { keepModel: true },
     );

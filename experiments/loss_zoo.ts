@@ -7,16 +7,16 @@
  * @module
  */
 import type { DistanceName, LossName, MinerName, TripletForm } from "../lib/losses/mod.ts";
-import type { ModelName } from "../lib/model/mod.ts";
 import type { TrainConfig } from "../lib/train/mod.ts";
 import { barFigure, type Figure, lineFigure, sweepFigure } from "../lib/plot/mod.ts";
 import { defineExperiment } from "./define_experiment.ts";
-import { synthData } from "./_synth_data.ts";
 import {
   brief,
+  experimentData,
   type TrainingExperimentConfig,
   trainVariant,
   type VariantOutcome,
+  variantTrainConfig,
 } from "./_train_variant.ts";
 
 type Config = TrainingExperimentConfig & {
@@ -185,33 +185,23 @@ export const lossZoo = defineExperiment<Config>({
     },
   },
   async run(config, ctx) {
-    const data = await synthData(ctx, {
-      identities: config.identities,
-      perIdentity: config.perIdentity,
-      size: config.size,
-      difficulty: config.difficulty,
-      seed: config.seed,
-    });
+    const data = await experimentData(ctx, config);
     const numClasses = data.dataset.identities.length;
     // Check every spec before spending time on training.
     for (const spec of config.losses) lossSettings(spec, config, numClasses);
     const outcomes: VariantOutcome[] = [];
     for (const spec of config.losses) {
       outcomes.push(
-        await trainVariant(ctx, spec, {
-          model: config.model as ModelName,
-          modelOptions: { embeddingDim: config.embeddingDim },
-          size: config.size,
-          miner: config.miner as MinerName,
-          ...lossSettings(spec, config, numClasses),
-          steps: config.steps,
-          p: config.p,
-          k: config.k,
-          lr: config.lr,
-          optimizer: config.optimizer as never,
-          seed: config.seed,
-          forensicsEvery: Math.max(5, Math.floor(config.steps / 4)),
-        }, data),
+        await trainVariant(
+          ctx,
+          spec,
+          variantTrainConfig(config, {
+            modelOptions: { embeddingDim: config.embeddingDim },
+            miner: config.miner as MinerName,
+            ...lossSettings(spec, config, numClasses),
+          }),
+          data,
+        ),
       );
     }
     const results: Record<string, unknown> = {};

@@ -11,16 +11,16 @@
  * sphere makes every hinge permanently active).
  * @module
  */
-import type { DistanceName, MinerName } from "../lib/losses/mod.ts";
-import type { ModelName } from "../lib/model/mod.ts";
+import type { MinerName } from "../lib/losses/mod.ts";
 import { barFigure, type Figure, lineFigure, PALETTE, sweepFigure } from "../lib/plot/mod.ts";
 import { defineExperiment } from "./define_experiment.ts";
-import { synthData } from "./_synth_data.ts";
 import {
   brief,
+  experimentData,
   type TrainingExperimentConfig,
   trainVariant,
   type VariantOutcome,
+  variantTrainConfig,
 } from "./_train_variant.ts";
 import type { Forensics } from "../lib/train/mod.ts";
 
@@ -84,33 +84,14 @@ export const marginSweep = defineExperiment<Config>({
     },
   },
   async run(config, ctx) {
-    const data = await synthData(ctx, {
-      identities: config.identities,
-      perIdentity: config.perIdentity,
-      size: config.size,
-      difficulty: config.difficulty,
-      seed: config.seed,
-    });
+    const data = await experimentData(ctx, config);
     const outcomes: (VariantOutcome & { margin: number; miner: string; geometry: Geometry })[] = [];
     for (const miner of config.miners) {
       for (const margin of config.margins) {
         const { result, ...o } = await trainVariant(
           ctx,
           `${miner} α=${margin}`,
-          {
-            model: config.model as ModelName,
-            size: config.size,
-            miner: miner as MinerName,
-            distance: config.distance as DistanceName,
-            margin,
-            steps: config.steps,
-            p: config.p,
-            k: config.k,
-            lr: config.lr,
-            optimizer: config.optimizer as never,
-            seed: config.seed,
-            forensicsEvery: Math.max(5, Math.floor(config.steps / 4)),
-          },
+          variantTrainConfig(config, { miner: miner as MinerName, margin }),
           data,
           { keepModel: true },
         );

@@ -6,15 +6,15 @@
  * verification accuracy averaged over the seeds.
  * @module
  */
-import type { DistanceName, MinerName } from "../lib/losses/mod.ts";
-import type { ModelName } from "../lib/model/mod.ts";
+import type { MinerName } from "../lib/losses/mod.ts";
 import { barFigure, type Figure, lineFigure } from "../lib/plot/mod.ts";
 import { defineExperiment } from "./define_experiment.ts";
-import { synthData } from "./_synth_data.ts";
 import {
+  experimentData,
   type TrainingExperimentConfig,
   trainVariant,
   type VariantOutcome,
+  variantTrainConfig,
 } from "./_train_variant.ts";
 
 type Config = TrainingExperimentConfig & {
@@ -146,30 +146,16 @@ export const mining = defineExperiment<Config>({
   },
   async run(config, ctx) {
     if (config.seeds.length === 0) throw new Error("mining: 'seeds' is empty");
-    const data = await synthData(ctx, {
-      identities: config.identities,
-      perIdentity: config.perIdentity,
-      size: config.size,
-      difficulty: config.difficulty,
-      seed: config.seed,
-    });
+    const data = await experimentData(ctx, config);
     const outcomes: (VariantOutcome & { miner: string; seed: number })[] = [];
     for (const miner of config.miners) {
       for (const seed of config.seeds) {
-        const o = await trainVariant(ctx, `${miner} seed=${seed}`, {
-          model: config.model as ModelName,
-          size: config.size,
-          miner: miner as MinerName,
-          distance: config.distance as DistanceName,
-          margin: config.margin,
-          steps: config.steps,
-          p: config.p,
-          k: config.k,
-          lr: config.lr,
-          optimizer: config.optimizer as never,
-          seed,
-          forensicsEvery: Math.max(5, Math.floor(config.steps / 4)),
-        }, data);
+        const o = await trainVariant(
+          ctx,
+          `${miner} seed=${seed}`,
+          variantTrainConfig(config, { miner: miner as MinerName, margin: config.margin, seed }),
+          data,
+        );
         outcomes.push({ ...o, miner, seed });
       }
     }

@@ -12,23 +12,23 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { itemPath, loadImageBatch } from "../lib/data/mod.ts";
-import type { DistanceName } from "../lib/losses/mod.ts";
-import type { ModelName, ModelOptions } from "../lib/model/mod.ts";
+import type { ModelOptions } from "../lib/model/mod.ts";
 import {
   findL2NormLayer,
   type Forensics,
-  type OptimizerName,
   type TrainConfig,
   type TrainResult,
 } from "../lib/train/mod.ts";
 import { type Figure, lineFigure, sweepFigure } from "../lib/plot/mod.ts";
 import { defineExperiment, type ExperimentContext } from "./define_experiment.ts";
-import { type SynthData, synthData } from "./_synth_data.ts";
+import { type SynthData } from "./_synth_data.ts";
 import {
   brief,
+  experimentData,
   type TrainingExperimentConfig,
   trainVariant,
   type VariantOutcome,
+  variantTrainConfig,
 } from "./_train_variant.ts";
 
 type Config = TrainingExperimentConfig & {
@@ -277,29 +277,15 @@ export const problem1Margin1 = defineExperiment<Config>({
     },
   },
   async run(config, ctx) {
-    const data = await synthData(ctx, {
-      identities: config.identities,
-      perIdentity: config.perIdentity,
-      size: config.size,
-      difficulty: config.difficulty,
-      seed: config.seed,
-    });
-    const base = (over: Partial<TrainConfig>): TrainConfig => ({
-      model: config.model as ModelName,
-      modelOptions: { norm: "lrn", l2Pooling: "l2", finalL2: true } as ModelOptions,
-      size: config.size,
-      mode: "triplet-model",
-      distance: config.distance as DistanceName,
-      margin: config.margin,
-      optimizer: config.optimizer as OptimizerName,
-      lr: config.lr,
-      steps: config.steps,
-      p: config.p,
-      k: config.k,
-      seed: config.seed,
-      forensicsEvery: 1,
-      ...over,
-    });
+    const data = await experimentData(ctx, config);
+    const base = (over: Partial<TrainConfig>): TrainConfig =>
+      variantTrainConfig(config, {
+        modelOptions: { norm: "lrn", l2Pooling: "l2", finalL2: true } as ModelOptions,
+        mode: "triplet-model",
+        margin: config.margin,
+        forensicsEvery: 1,
+        ...over,
+      });
     const before = await trainProblemVariant(ctx, "problem 1", base({}), data);
     const outcomes = [before];
     const fixes: Record<string, unknown> = {};

@@ -22,19 +22,17 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { itemPath, loadImageBatch } from "../lib/data/mod.ts";
-import type { DistanceName } from "../lib/losses/mod.ts";
-import type { L2PoolingKind, ModelName, ModelOptions, NormKind } from "../lib/model/mod.ts";
+import type { L2PoolingKind, ModelOptions, NormKind } from "../lib/model/mod.ts";
 import { barFigure } from "../lib/plot/mod.ts";
 import { createRng } from "../lib/random/mod.ts";
 import {
   embedInChunks,
   NonFiniteError,
-  type OptimizerName,
   randomTriplets,
   type TrainConfig,
 } from "../lib/train/mod.ts";
 import { defineExperiment } from "./define_experiment.ts";
-import { type SynthData, synthData } from "./_synth_data.ts";
+import { type SynthData } from "./_synth_data.ts";
 import {
   problemFigures,
   type ProblemOutcome,
@@ -42,7 +40,11 @@ import {
   variantRecord,
 } from "./problem1_margin1.ts";
 
-import type { TrainingExperimentConfig } from "./_train_variant.ts";
+import {
+  experimentData,
+  type TrainingExperimentConfig,
+  variantTrainConfig,
+} from "./_train_variant.ts";
 
 type Config = TrainingExperimentConfig & {
   margin: number;
@@ -255,33 +257,19 @@ export const problem2Margin4 = defineExperiment<Config>({
     },
   },
   async run(config, ctx) {
-    const data = await synthData(ctx, {
-      identities: config.identities,
-      perIdentity: config.perIdentity,
-      size: config.size,
-      difficulty: config.difficulty,
-      seed: config.seed,
-    });
-    const base = (options: ModelOptions): TrainConfig => ({
-      model: config.model as ModelName,
-      modelOptions: {
-        norm: "lrn" as NormKind,
-        l2Pooling: "l2" as L2PoolingKind,
-        finalL2: true,
-        ...options,
-      },
-      size: config.size,
-      mode: "triplet-model",
-      distance: config.distance as DistanceName,
-      margin: config.margin,
-      optimizer: config.optimizer as OptimizerName,
-      lr: config.lr,
-      steps: config.steps,
-      p: config.p,
-      k: config.k,
-      seed: config.seed,
-      forensicsEvery: 1,
-    });
+    const data = await experimentData(ctx, config);
+    const base = (options: ModelOptions): TrainConfig =>
+      variantTrainConfig(config, {
+        modelOptions: {
+          norm: "lrn" as NormKind,
+          l2Pooling: "l2" as L2PoolingKind,
+          finalL2: true,
+          ...options,
+        },
+        mode: "triplet-model",
+        margin: config.margin,
+        forensicsEvery: 1,
+      });
     // Each variant's final model, probed on the same seeded random triplets.
     const squared = new Map<string, SquaredDistances>();
     const train = (variant: string, options: ModelOptions) =>
