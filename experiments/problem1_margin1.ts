@@ -170,6 +170,11 @@ export function variantRecord(o: ProblemOutcome): Record<string, unknown> {
   };
 }
 
+/** The names of the fixes that fixed the collapse (each entry of `fixes` has a `fixed` flag). */
+export function fixedBy(fixes: Record<string, unknown>): string[] {
+  return Object.entries(fixes).filter(([, v]) => (v as { fixed: boolean }).fixed).map(([k]) => k);
+}
+
 /** Figures shared by the problem reproductions: loss, accuracy, d_ap, gradient and pre-L2 norm. */
 export function problemFigures(outcomes: ProblemOutcome[], title: string): Figure[] {
   const runs = outcomes.map((o) => ({ name: o.variant, history: o.history }));
@@ -351,9 +356,7 @@ export const problem1Margin1 = defineExperiment<Config>({
       mechanismSentence,
       evidence: before.evidence,
       fixes,
-      fixedBy: Object.entries(fixes).filter(([, v]) => (v as { fixed: boolean }).fixed).map((
-        [k],
-      ) => k),
+      fixedBy: fixedBy(fixes),
     };
     return {
       summary,

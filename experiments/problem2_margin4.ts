@@ -34,6 +34,7 @@ import {
 import { defineExperiment } from "./define_experiment.ts";
 import { type SynthData } from "./_synth_data.ts";
 import {
+  fixedBy,
   problemFigures,
   type ProblemOutcome,
   trainProblemVariant,
@@ -348,9 +349,7 @@ export const problem2Margin4 = defineExperiment<Config>({
       mechanismSentence,
       evidence: before.evidence,
       fixes,
-      fixedBy: Object.entries(fixes).filter(([, v]) => (v as { fixed: boolean }).fixed).map((
-        [k],
-      ) => k),
+      fixedBy: fixedBy(fixes),
     };
     return {
       summary,
