@@ -1,7 +1,7 @@
 /**
  * `createModel(name, options)`: one builder over the variant table (see variants.ts). The model
- * takes [N,S,S,3] float32 images (standardised, see lib/data) and returns [N, embeddingDim]
- * embeddings; it records its build options (`getBuildOptions`), which `saveModel` keeps.
+ * takes [N,S,S,3] float32 images (standardised, see lib/data; `inputScaling` maps them back to raw
+ * or [0, 1] pixels in a first layer) and returns [N, embeddingDim] embeddings; it records its build options (`getBuildOptions`), which `saveModel` keeps.
  *
  * @example
  * ```ts
@@ -45,6 +45,15 @@ export function createModel(name: ModelName, options: ModelOptions = {}): tf.Lay
   const ctx = createBuildContext(o);
   const input = tf.input({ name: "input", shape: [o.inputSize, o.inputSize, 3] });
   let x = input;
+  if (o.inputScaling !== "standardized") {
+    // the loaders give (pixel − 127.5) / 128: map back to 0–255, or to [0, 1]
+    const div = o.inputScaling === "raw" ? 1 : 255;
+    x = tf.layers.rescaling({
+      name: `input_${o.inputScaling}`,
+      scale: 128 / div,
+      offset: 127.5 / div,
+    }).apply(x) as tf.SymbolicTensor;
+  }
   const lrn = (name: string) => new LocalResponseNorm({ name }).apply(x) as tf.SymbolicTensor;
   for (const stage of VARIANTS[name].stages) {
     switch (stage.kind) {
@@ -76,6 +85,7 @@ export function createModel(name: ModelName, options: ModelOptions = {}): tf.Lay
         x = tf.layers.dense({
           name: stage.name,
           units: o.embeddingDim,
+          activation: o.embeddingActivation,
           kernelInitializer: ctx.initializer(),
         }).apply(x) as tf.SymbolicTensor;
         break;

@@ -24,6 +24,20 @@ export type NormKind = "lrn" | "batch" | "none";
 /** Pooling used where the paper has L2 pooling: "l2" as in the paper, "max" as the monograph's fix. */
 export type L2PoolingKind = "l2" | "max";
 
+/**
+ * Activation of the fully connected embedding layer: "linear" as in the paper, "relu" (a common
+ * Keras mistake: every embedding component ≥ 0, and a layer whose units all die outputs zeros).
+ */
+export type EmbeddingActivation = "linear" | "relu";
+
+/**
+ * The pixel range the network's first layer sees. The loaders always give standardised pixels,
+ * `(pixel − 127.5) / 128`; with "raw" (0–255, feeding Keras the decoded image) or "unit" ([0, 1],
+ * dividing by 255) a fixed first layer maps them back to that range, so the model behaves as if
+ * it had been fed such images. "standardized" adds no layer.
+ */
+export type InputScaling = "standardized" | "unit" | "raw";
+
 /** Options of `createModel`. Every field is optional; defaults come from the variant. */
 export interface ModelOptions {
   /** Square input side in pixels. Default: the variant's (224 for nn2, 160 nn3, 96 nn4*, 32 tiny). */
@@ -36,6 +50,10 @@ export interface ModelOptions {
   l2Pooling?: L2PoolingKind;
   /** L2-normalise the embedding (the paper's last layer). Default true. */
   finalL2?: boolean;
+  /** Activation of the embedding layer. Default "linear" (the paper's). */
+  embeddingActivation?: EmbeddingActivation;
+  /** The pixel range the first layer sees. Default "standardized". */
+  inputScaling?: InputScaling;
   /** Scales every filter count (not the embedding dimension). Default 1. */
   widthMultiplier?: number;
   /** Seed of the weight initialisation. Default 0. */
@@ -263,6 +281,8 @@ export function resolveBuildOptions(name: ModelName, options: ModelOptions = {})
     norm: options.norm ?? variant.norm,
     l2Pooling: options.l2Pooling ?? "l2",
     finalL2: options.finalL2 ?? true,
+    embeddingActivation: options.embeddingActivation ?? "linear",
+    inputScaling: options.inputScaling ?? "standardized",
     widthMultiplier: options.widthMultiplier ?? 1,
     seed: options.seed ?? 0,
   };
@@ -282,6 +302,12 @@ export function resolveBuildOptions(name: ModelName, options: ModelOptions = {})
     fail('\'l2Pooling\' must be "l2" or "max"', o.l2Pooling);
   }
   if (typeof o.finalL2 !== "boolean") fail("'finalL2' must be a boolean", o.finalL2);
+  if (!["linear", "relu"].includes(o.embeddingActivation)) {
+    fail('\'embeddingActivation\' must be "linear" or "relu"', o.embeddingActivation);
+  }
+  if (!["standardized", "unit", "raw"].includes(o.inputScaling)) {
+    fail('\'inputScaling\' must be "standardized", "unit" or "raw"', o.inputScaling);
+  }
   if (!(o.widthMultiplier > 0) || !Number.isFinite(o.widthMultiplier)) {
     fail("'widthMultiplier' must be a positive number", o.widthMultiplier);
   }

@@ -114,6 +114,8 @@ Deno.test("getBuildOptions() returns the filled-in options the model was built w
     norm: "batch",
     l2Pooling: "l2",
     finalL2: false,
+    embeddingActivation: "linear",
+    inputScaling: "standardized",
     widthMultiplier: 0.5,
     seed: 9,
   });
