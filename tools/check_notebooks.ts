@@ -124,7 +124,7 @@ export async function checkNotebookFormat(
   try {
     await Deno.writeTextFile(join(tmp, "deno.json"), JSON.stringify({ fmt }) + "\n");
     const results: NotebookFormat[] = [];
-    const copies: { result: NotebookFormat; copy: string; text: string }[] = [];
+    const copies: { result: NotebookFormat; copy: string; text: string; cells: CellCopy[] }[] = [];
     for (const [i, path] of paths.entries()) {
       const result: NotebookFormat = { path, problems: [] };
       results.push(result);
@@ -158,11 +158,25 @@ export async function checkNotebookFormat(
       }
       const copy = join(tmp, `${i}.ipynb`);
       await Deno.writeTextFile(copy, text);
-      copies.push({ result, copy, text });
+      // Code cells also on their own, as TypeScript files: deno fmt formats a notebook's code cells
+      // only when its metadata names the language, and this check must not depend on that.
+      const cells: CellCopy[] = [];
+      for (const [n, c] of nb.cells.entries()) {
+        if (c.cell_type !== "code") continue;
+        const file = join(tmp, `${i}_cell${n}.ts`);
+        await Deno.writeTextFile(file, cellText(c) + "\n");
+        cells.push({ index: n, file, source: cellText(c) });
+      }
+      copies.push({ result, copy, text, cells });
     }
     if (copies.length > 0) {
       const out = await new Deno.Command(Deno.execPath(), {
-        args: ["fmt", "--config", join(tmp, "deno.json"), ...copies.map((c) => c.copy)],
+        args: [
+          "fmt",
+          "--config",
+          join(tmp, "deno.json"),
+          ...copies.flatMap((c) => [c.copy, ...c.cells.map((cell) => cell.file)]),
+        ],
         stdout: "piped",
         stderr: "piped",
         env: { NO_COLOR: "1" },
@@ -172,7 +186,17 @@ export async function checkNotebookFormat(
           `checkNotebookFormat: deno fmt failed: ${new TextDecoder().decode(out.stderr)}`,
         );
       }
-      for (const { result, copy, text } of copies) {
+      for (const { result, copy, text, cells } of copies) {
+        const code: number[] = [];
+        for (const cell of cells) {
+          const formatted = (await Deno.readTextFile(cell.file)).replace(/\n$/, "");
+          if (formatted !== cell.source) code.push(cell.index);
+        }
+        if (code.length > 0) {
+          result.problems.push(
+            `code cell(s) ${code.join(", ")} not formatted as deno fmt formats TypeScript`,
+          );
+        }
         const formatted = await Deno.readTextFile(copy);
         result.formatted = formatted;
         if (formatted === text) continue;
@@ -190,6 +214,12 @@ export async function checkNotebookFormat(
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
+}
+
+interface CellCopy {
+  index: number;
+  file: string;
+  source: string;
 }
 
 function cellText(c: Cell): string {
