@@ -1,0 +1,196 @@
+/**
+ * The atlas's findings as sentences rendered from measured cells — nothing here is fixed text about
+ * an outcome: counts, rates, intervals, mechanisms, directions ("rose", "fell") and the verdict on
+ * overlapping intervals all come from the {@link AtlasCell}s given, so a test can hand in reversed
+ * numbers and see the sentences reverse.
+ *
+ * @example
+ * ```ts
+ * import { cellFinding } from "./findings_text.ts";
+ * import { summarizeCell } from "./atlas_cell.ts";
+ * const v = { outcome: "collapsed" as const, collapsed: true, mechanism: "dead-units" as const,
+ *   diagnosis: "", stepsToCollapse: 12, steps: 50, finalLoss: 1, lossOverMargin: 1, tripletAccuracy: 0,
+ *   dAp: 3.16e-4, dAn: 3.16e-4, heldOutAccuracy: 0.5, heldOutChance: 0.5, heldOutCi: null };
+ * const s = cellFinding(summarizeCell({}, [1], [v]), "baseline");
+ * console.assert(s.startsWith("baseline: 1 of 1 seed collapsed"));
+ * ```
+ * @module
+ */
+import type { AtlasCell } from "./atlas_cell.ts";
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const ci = (c: [number, number]) => `95% CI ${Math.round(c[0] * 100)}–${Math.round(c[1] * 100)}%`;
+
+/** A number with 3 significant digits, exponent form outside [0.01, 1e4). */
+export function formatNumber(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return "0";
+  return Math.abs(x) >= 0.01 && Math.abs(x) < 1e4
+    ? String(Number(x.toPrecision(3)))
+    : x.toExponential(2);
+}
+
+/**
+ * One cell in one sentence: how many seeds collapsed (rate, interval), by which mechanism, how fast,
+ * the final numbers, held-out verification against chance, and what the other seeds did.
+ *
+ * @example
+ * ```ts
+ * import { cellFinding } from "./findings_text.ts";
+ * import { summarizeCell } from "./atlas_cell.ts";
+ * const v = { outcome: "learned" as const, collapsed: false, mechanism: "none" as const,
+ *   diagnosis: "", stepsToCollapse: null, steps: 50, finalLoss: 0.1, lossOverMargin: 0.5, tripletAccuracy: 0.9,
+ *   dAp: 0.4, dAn: 1.1, heldOutAccuracy: 0.8, heldOutChance: 0.5, heldOutCi: [0.74, 0.85] as [number, number] };
+ * console.assert(cellFinding(summarizeCell({}, [1, 2], [v, v]), "x").includes("none of 2 seeds collapsed"));
+ * ```
+ */
+export function cellFinding(cell: AtlasCell<unknown>, label: string): string {
+  const n = cell.seeds.length, k = cell.collapsed;
+  const seeds = `${n} seed${n === 1 ? "" : "s"}`;
+  const head = k === 0 ? `none of ${seeds} collapsed` : `${k} of ${seeds} collapsed`;
+  const parts = [`${label}: ${head} (${pct(cell.collapseRate)}, ${ci(cell.collapseRateCi)})`];
+  if (k > 0) {
+    const m = cell.mechanisms[cell.mechanism] ?? 0;
+    parts.push(
+      `mechanism ${cell.mechanism}${m === k ? "" : ` in ${m} of the ${k}`}` +
+        (cell.stepsToCollapse === null
+          ? ""
+          : `, median ${formatNumber(cell.stepsToCollapse)} steps to collapse`),
+    );
+  }
+  parts.push(
+    `final loss/α ${formatNumber(cell.lossOverMargin)}, triplet accuracy ` +
+      `${formatNumber(cell.tripletAccuracy)}, d_ap ${formatNumber(cell.dAp)}, d_an ${
+        formatNumber(cell.dAn)
+      }`,
+  );
+  if (Number.isFinite(cell.heldOutAccuracy)) {
+    const diff = cell.heldOutAccuracy - cell.heldOutChance;
+    parts.push(
+      `held-out verification ${formatNumber(cell.heldOutAccuracy)} (chance ${
+        formatNumber(cell.heldOutChance)
+      }, ${
+        Math.abs(diff) < 0.005
+          ? "at chance"
+          : `${formatNumber(Math.abs(diff))} ${diff > 0 ? "above" : "below"}`
+      })`,
+    );
+  }
+  const rest = n - k;
+  if (rest > 0 && (cell.outcomes.learned !== undefined || cell.outcomes["not-learned"])) {
+    const learned = cell.outcomes.learned ?? 0;
+    parts.push(
+      `of the ${rest} that did not collapse, ${learned} learned (held-out interval above chance)` +
+        (rest - learned > 0 ? ` and ${rest - learned} did not` : ""),
+    );
+  }
+  return parts.join("; ") + ".";
+}
+
+/** Options of {@link compareFinding}. */
+export interface CompareOptions {
+  /** Label of the reference cell. */
+  baseLabel: string;
+  /** Label of the changed cell. */
+  label: string;
+}
+
+/**
+ * One cell against a reference: the collapse rate's direction, whether the 95% intervals overlap
+ * (if they do, these seeds cannot tell the two apart), and held-out accuracy before and after.
+ *
+ * @example
+ * ```ts
+ * import { compareFinding } from "./findings_text.ts";
+ * import { summarizeCell } from "./atlas_cell.ts";
+ * const v = (c: boolean) => ({ outcome: c ? "collapsed" as const : "learned" as const, collapsed: c,
+ *   mechanism: c ? "dead-units" as const : "none" as const, diagnosis: "", stepsToCollapse: c ? 5 : null,
+ *   steps: 50, finalLoss: 1, lossOverMargin: 1, tripletAccuracy: 0, dAp: 0, dAn: 0,
+ *   heldOutAccuracy: NaN, heldOutChance: NaN, heldOutCi: null });
+ * const a = summarizeCell({}, [1, 2, 3, 4, 5], [v(true), v(true), v(true), v(true), v(true)]);
+ * const b = summarizeCell({}, [1, 2, 3, 4, 5], [v(false), v(false), v(false), v(false), v(false)]);
+ * console.assert(compareFinding(a, b, { baseLabel: "A", label: "B" }).includes("fell"));
+ * ```
+ */
+export function compareFinding(
+  base: AtlasCell<unknown>,
+  cell: AtlasCell<unknown>,
+  options: CompareOptions,
+): string {
+  const [a, b] = [base.collapseRate, cell.collapseRate];
+  const dir = b > a ? "rose" : b < a ? "fell" : "stayed";
+  const overlap = cell.collapseRateCi[0] <= base.collapseRateCi[1] &&
+    base.collapseRateCi[0] <= cell.collapseRateCi[1];
+  let s = `${options.label} against ${options.baseLabel}: the collapse rate ${dir} ` +
+    (dir === "stayed" ? `at ${pct(a)}` : `from ${pct(a)} to ${pct(b)}`) +
+    (dir === "stayed"
+      ? ""
+      : overlap
+      ? ` but the 95% intervals overlap (${ci(base.collapseRateCi)} and ${
+        ci(cell.collapseRateCi).slice(7)
+      }), so ${base.seeds.length} and ${cell.seeds.length} seeds do not separate them`
+      : ` and the 95% intervals do not overlap (${ci(base.collapseRateCi)} and ${
+        ci(cell.collapseRateCi).slice(7)
+      })`);
+  if (Number.isFinite(base.heldOutAccuracy) && Number.isFinite(cell.heldOutAccuracy)) {
+    s += `; held-out verification ${formatNumber(base.heldOutAccuracy)} → ${
+      formatNumber(cell.heldOutAccuracy)
+    } (chance ${formatNumber(cell.heldOutChance)})`;
+  }
+  return s + ".";
+}
+
+/** Options of {@link atlasFindings}. */
+export interface AtlasFindingsOptions<C> {
+  /** A cell's label, e.g. "adam lr 0.1" (the text names cells by it). */
+  label(cell: AtlasCell<C>): string;
+  /** Index of the baseline cell, which every one-factor neighbour is compared against. */
+  baseline?: number;
+  /** Indices of the baseline's one-factor neighbours. Default: none compared. */
+  neighbours?: number[];
+}
+
+/**
+ * The headline (how many cells collapsed at all, and the highest and lowest rates), one sentence
+ * per cell, then each neighbour against the baseline.
+ *
+ * @example
+ * ```ts
+ * import { atlasFindings } from "./findings_text.ts";
+ * console.assert(atlasFindings([], { label: () => "" })[0] === "No cells were run.");
+ * ```
+ */
+export function atlasFindings<C>(
+  cells: AtlasCell<C>[],
+  options: AtlasFindingsOptions<C>,
+): string[] {
+  if (cells.length === 0) return ["No cells were run."];
+  const any = cells.filter((c) => c.collapsed > 0);
+  const order = [...cells].sort((x, y) => y.collapseRate - x.collapseRate);
+  const hi = order[0], lo = order[order.length - 1];
+  const runs = cells.reduce((a, c) => a + c.seeds.length, 0);
+  const collapsedRuns = cells.reduce((a, c) => a + c.collapsed, 0);
+  const headline = any.length === 0
+    ? `No run collapsed: 0 of ${runs} runs over ${cells.length} cells.`
+    : `${collapsedRuns} of ${runs} runs collapsed; ${any.length} of ${cells.length} cells ` +
+      `collapsed in at least one seed. Highest collapse rate: ${options.label(hi)} (${
+        pct(hi.collapseRate)
+      }, ${ci(hi.collapseRateCi)}); lowest: ${options.label(lo)} (${pct(lo.collapseRate)}, ${
+        ci(lo.collapseRateCi)
+      }).`;
+  const out = [headline, ...cells.map((c) => cellFinding(c, options.label(c)))];
+  if (options.baseline !== undefined) {
+    const base = cells[options.baseline];
+    if (!base) {
+      throw new Error(`atlasFindings: baseline index ${options.baseline} of ${cells.length} cells`);
+    }
+    for (const i of options.neighbours ?? []) {
+      const c = cells[i];
+      if (!c) throw new Error(`atlasFindings: neighbour index ${i} of ${cells.length} cells`);
+      out.push(
+        compareFinding(base, c, { baseLabel: options.label(base), label: options.label(c) }),
+      );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,7 @@
+/** The collapse atlas: collapse rates with intervals, run verdicts, held-out verification, findings text. @module */
+export * from "./wilson_interval.ts";
+export * from "./held_out_split.ts";
+export * from "./held_out_accuracy.ts";
+export * from "./classify_run.ts";
+export * from "./atlas_cell.ts";
+export * from "./findings_text.ts";
