@@ -16,7 +16,8 @@ import * as tf from "@tensorflow/tfjs";
 import process from "node:process";
 import { parseArgs } from "@std/cli";
 import { type BackendPreference, initBackend } from "../lib/backend/mod.ts";
-import { generateSynth, measureLoader, preprocessDataset, scanDataset } from "../lib/data/mod.ts";
+import { generateSynth, preprocessDataset, scanDataset } from "../lib/data/mod.ts";
+import { measureLoader } from "./measure_loader.ts";
 import { createModel, disposeModel } from "../lib/model/mod.ts";
 
 /** CPU seconds (user + system, all threads: workers included) this process has used so far. */

@@ -18,11 +18,11 @@ import { type BackendPreference, initBackend } from "../lib/backend/mod.ts";
 import {
   generateSynth,
   makePairs,
-  measureLoader,
   scanDataset,
   type SynthOptions,
   writePairsCsv,
 } from "../lib/data/mod.ts";
+import { measureLoader } from "../bench/measure_loader.ts";
 
 const USAGE = `usage:
   deno task data synth --out DIR [--identities 100] [--per-identity 20] [--size 96] [--seed 0]

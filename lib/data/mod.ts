@@ -1,26 +1,12 @@
-/** Faces in: synthetic identities, dataset layouts, pairs, splits, decoding and loaders. @module */
-export * from "./synth.ts";
-export * from "./synth_face.ts";
-export * from "./synth_measure.ts";
-export * from "./dataset.ts";
-export * from "./dataset_split.ts";
-export * from "./pairs.ts";
-export * from "./standardize.ts";
-export * from "./augment.ts";
-export * from "./image_tensor.ts";
-export * from "./pk_sampler.ts";
-export * from "./loader.ts";
-export * from "./loader_measure.ts";
-export * from "./loader_pool.ts";
-export * from "./loader_seed.ts";
-export * from "./decode_image.ts";
-export * from "./decode_image_bmp.ts";
-export * from "./netpbm.ts";
-export * from "./face_api.ts";
-export * from "./align_face.ts";
-export * from "./align_pick_face.ts";
-export * from "./manifest.ts";
-export * from "./preprocess.ts";
-export * from "./preprocess_image.ts";
-export * from "./preprocess_scan.ts";
-export * from "./preprocess_shard.ts";
+/**
+ * Faces in: datasets (layouts, pairs, splits, download), decoding, face detection and alignment,
+ * preprocessing, loaders and the synthetic identities. Importing it loads neither sharp nor face-api:
+ * they load on the first call that needs them.
+ * @module
+ */
+export * from "./dataset/mod.ts";
+export * from "./decode/mod.ts";
+export * from "./face/mod.ts";
+export * from "./preprocess/mod.ts";
+export * from "./loader/mod.ts";
+export * from "./synth/mod.ts";

@@ -1,2 +1,3 @@
 /** Seeded randomness. @module */
 export * from "./rng.ts";
+export * from "./mix_seed.ts";
