@@ -3,6 +3,8 @@
  * `--help`, lib/train/train_args.ts). Held-out verification every `--eval-every` steps on
  * `--eval-pairs FILE`, or on pairs drawn from identities held out with `--holdout F|rest`.
  * Ctrl-C (or `--minutes`) stops after the current step with a checkpoint; `--resume` continues.
+ * Exit codes: 0 done (also when `--minutes` ran out), 1 runtime failure (e.g. a missing `--data`
+ * folder), 2 usage error, 130 interrupted. `--json`: stdout is the summary as one JSON object.
  *
  * Writes OUT/{config.json, metrics.jsonl, summary.json, checkpoints/, model/}.
  *
@@ -13,6 +15,8 @@
  * @module
  */
 import { type BackendPreference, initBackend } from "../lib/backend/mod.ts";
+import { EXIT_CODES, listenForInterrupt, runMain, withStdoutOnStderr } from "../lib/cli/mod.ts";
+import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from "../lib/cli/train_args.ts";
 import {
   type Dataset,
   filterIdentities,
@@ -22,15 +26,9 @@ import {
   scanDataset,
   splitByIdentity,
 } from "../lib/data/mod.ts";
+import { exists } from "../lib/fs/mod.ts";
 import { saveModel } from "../lib/model/mod.ts";
-import {
-  parseTrainArgs,
-  TRAIN_USAGE,
-  type TrainArgs,
-  type TrainCallback,
-  trainEmbedding,
-  verificationCallback,
-} from "../lib/train/mod.ts";
+import { type TrainCallback, trainEmbedding, verificationCallback } from "../lib/train/mod.ts";
 
 /** Resolves the training set and held-out pairs from the parsed flags. */
 export async function prepareData(
@@ -91,32 +89,63 @@ export const TRAIN_EXAMPLES =
     --miner semihard --distance squaredEuclidean --margin 0.2 --p 10 --k 4 --optimizer adam \\
     --lr 0.001 --warmup 100 --schedule cosine --steps 1400 --minutes 15 --out runs/synth95`;
 
-async function main(argv: string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
+/**
+ * Runs `deno task train` with `args`; returns the exit code (0 done, 1 runtime failure, 2 usage
+ * error, 130 interrupted by Ctrl-C after writing a checkpoint). With `--json`, stdout is one JSON
+ * object (the summary) and every other line goes to stderr.
+ *
+ * @example
+ * ```ts ignore
+ * import { main } from "./train.ts";
+ * const code = await main(["--data", "data/synth", "--out", "runs/t", "--steps", "10", "--json"]);
+ * ```
+ */
+export async function main(args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
     console.log(`${TRAIN_USAGE}\n\n${TRAIN_EXAMPLES}`);
-    return 0;
+    return EXIT_CODES.ok;
   }
-  let a: TrainArgs;
-  try {
-    a = parseTrainArgs(argv);
-  } catch (e) {
-    console.error((e as Error).message);
-    return 2;
+  const a = parseTrainArgs(args);
+  if (!(await exists(a.config.data))) {
+    console.error(`train: --data '${a.config.data}' does not exist`);
+    return EXIT_CODES.failure;
   }
+  if (a.evalPairs && !(await exists(a.evalPairs))) {
+    console.error(`train: --eval-pairs '${a.evalPairs}' does not exist`);
+    return EXIT_CODES.failure;
+  }
+  if (!a.json) return await train(a);
+  let summary: Record<string, unknown> | undefined;
+  const code = await withStdoutOnStderr(() => train(a, (s) => (summary = s)));
+  if (summary) console.log(JSON.stringify(summary));
+  return code;
+}
+
+async function train(
+  a: TrainArgs,
+  onSummary?: (summary: Record<string, unknown>) => void,
+): Promise<number> {
   const choice = await initBackend(a.backend as BackendPreference);
   console.log(choice.summary);
-  const { train, evalRoot, pairs, note } = await prepareData(a);
+  let data;
+  try {
+    data = await prepareData(a);
+  } catch (e) {
+    console.error(`train: ${(e as Error).message}`);
+    return EXIT_CODES.failure;
+  }
+  const { train, evalRoot, pairs, note } = data;
   console.log(note);
-  const controller = new AbortController();
-  const onSigint = () => {
-    console.error(
-      "\ntrain: stopping after this step (a checkpoint will be written; --resume continues)",
-    );
-    controller.abort();
-  };
-  Deno.addSignalListener("SIGINT", onSigint);
+  const interrupt = listenForInterrupt({
+    onInterrupt: () =>
+      console.error(
+        "\ntrain: stopping after this step (a checkpoint will be written; --resume continues; " +
+          "Ctrl-C again quits at once)",
+      ),
+  });
+  const timeUp = new AbortController();
   const timer = a.minutes !== undefined
-    ? setTimeout(() => controller.abort(), a.minutes * 60_000)
+    ? setTimeout(() => timeUp.abort(), a.minutes * 60_000)
     : undefined;
   const callbacks: TrainCallback[] = [];
   const evalMinutes = new Map<number, number>();
@@ -149,7 +178,7 @@ async function main(argv: string[]): Promise<number> {
       {
         outDir: a.out,
         resume: a.resume,
-        signal: controller.signal,
+        signal: AbortSignal.any([interrupt.signal, timeUp.signal]),
         callbacks,
         progress: a.progress === "silent" ? false : a.progress,
       },
@@ -165,28 +194,46 @@ async function main(argv: string[]): Promise<number> {
         (r.diagnosis ? `forensics: ${r.diagnosis.mechanism} — ${r.diagnosis.summary}; ` : "") +
         `model in ${a.out}/model`,
     );
-    const evals = r.callbackResults.filter((c) => c.name === "verification");
+    const evals = r.callbackResults.filter((c) => c.name === "verification").map((e) => ({
+      ...(e.values as { accuracy: number; auc: number }),
+      step: e.step,
+      minutes: evalMinutes.get(e.step),
+    }));
     if (evals.length) {
       console.log("step\tminutes\taccuracy\tauc");
       for (const e of evals) {
-        const v = e.values as { accuracy: number; auc: number };
-        const min = evalMinutes.get(e.step);
         console.log(
-          `${e.step}\t${min === undefined ? "" : min.toFixed(2)}\t${
-            (v.accuracy * 100).toFixed(2)
-          }%\t${v.auc.toFixed(4)}`,
+          `${e.step}\t${e.minutes === undefined ? "" : e.minutes.toFixed(2)}\t${
+            (e.accuracy * 100).toFixed(2)
+          }%\t${e.auc.toFixed(4)}`,
         );
       }
     }
+    onSummary?.({
+      out: a.out,
+      model: `${a.out}/model`,
+      stopped: r.stopped,
+      interrupted: interrupt.signal.aborted,
+      step: r.step,
+      seconds: r.seconds,
+      loss: last?.loss ?? null,
+      tripletAccuracy: last?.accuracy ?? null,
+      collapseStep: r.collapseStep ?? null,
+      diagnosis: r.diagnosis
+        ? { mechanism: r.diagnosis.mechanism, summary: r.diagnosis.summary }
+        : null,
+      verification: evals,
+      backend: choice.name,
+    });
     r.model.dispose();
-    return 0;
+    return interrupt.signal.aborted ? EXIT_CODES.interrupted : EXIT_CODES.ok;
   } catch (e) {
     console.error(`train: ${(e as Error).message}`);
-    return 1;
+    return interrupt.signal.aborted ? EXIT_CODES.interrupted : EXIT_CODES.failure;
   } finally {
     if (timer !== undefined) clearTimeout(timer);
-    Deno.removeSignalListener("SIGINT", onSigint);
+    interrupt.dispose();
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) await runMain("train", main, { usage: TRAIN_USAGE });

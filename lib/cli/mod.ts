@@ -2,3 +2,4 @@
 export * from "./std_cli.ts";
 export * from "./progress.ts";
 export * from "./task_permissions.ts";
+export * from "./entry_point.ts";

@@ -17,5 +17,4 @@ export * from "./embed_in_chunks.ts";
 export * from "./random_triplets.ts";
 export * from "./train_embedding.ts";
 export * from "./verification_callback.ts";
-export * from "./train_args.ts";
 export * from "./batch_accuracy.ts";

@@ -1,6 +1,8 @@
 /**
  * The `deno task train` command line: flags → a {@link TrainConfig} plus run options. Unknown flags
- * and malformed values are rejected with an error naming the flag and the value.
+ * and malformed values are rejected with a {@link UsageError} naming the flag and the value (the
+ * entry point exits with 2). Not re-exported by lib/cli/mod.ts: it pulls in lib/model and
+ * lib/losses, which the rest of lib/cli does not need.
  *
  * @example
  * ```ts
@@ -10,7 +12,8 @@
  * ```
  * @module
  */
-import { parseArgs } from "@std/cli";
+import { parseArgs } from "./std_cli.ts";
+import { UsageError } from "./entry_point.ts";
 import {
   DISTANCE_NAMES,
   type DistanceName,
@@ -20,9 +23,7 @@ import {
 } from "../losses/mod.ts";
 import { REDUCER_NAMES, type ReducerName } from "../losses/mod.ts";
 import { MODEL_NAMES, type ModelName } from "../model/mod.ts";
-import type { OptimizerName } from "./optimizer.ts";
-import type { ScheduleKind } from "./schedule.ts";
-import type { TrainConfig } from "./train_embedding.ts";
+import type { OptimizerName, ScheduleKind, TrainConfig } from "../train/mod.ts";
 
 /** Usage text of `deno task train`. */
 export const TRAIN_USAGE = `usage: deno task train --data DIR --out DIR [flags]
@@ -39,7 +40,8 @@ export const TRAIN_USAGE = `usage: deno task train --data DIR --out DIR [flags]
              --min-images N (training identities need ≥ N images; 'rest' evaluates on the others)
              --eval-every 100
   run        --seed 0  --backend auto  --checkpoint-every 0  --forensics-every 50  --minutes M
-             --resume  --progress auto|bar|lines|silent`;
+             --resume  --progress auto|bar|lines|silent
+  output     --json (stdout: the summary as one JSON object; everything else on stderr)`;
 
 /** Parsed command line. */
 export interface TrainArgs {
@@ -55,6 +57,8 @@ export interface TrainArgs {
   minImages: number;
   minutes?: number;
   progress: "auto" | "bar" | "lines" | "silent";
+  /** Print the summary as one JSON object on stdout, everything else on stderr. */
+  json: boolean;
 }
 
 const STRINGS = [
@@ -101,21 +105,31 @@ const STRINGS = [
 
 function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(v)) {
-    throw new Error(`train: --${flag} must be one of ${allowed.join(", ")}, got '${v}'`);
+    throw new UsageError(`train: --${flag} must be one of ${allowed.join(", ")}, got '${v}'`);
   }
   return v as T;
 }
 
-/** Parses `deno task train` flags; throws on unknown flags or bad values (the message names them). */
+/**
+ * Parses `deno task train` flags; throws a {@link UsageError} on unknown flags or bad values (the
+ * message names them).
+ *
+ * @example
+ * ```ts
+ * import { parseTrainArgs } from "./train_args.ts";
+ * const a = parseTrainArgs(["--data", "d", "--out", "o", "--steps", "5", "--json"]);
+ * console.assert(a.json && a.config.data === "d");
+ * ```
+ */
 export function parseTrainArgs(args: string[]): TrainArgs {
   const f = parseArgs(args, {
     string: STRINGS,
-    boolean: ["resume", "augment", "help"],
+    boolean: ["resume", "augment", "help", "json"],
     unknown: (arg: string) => {
-      throw new Error(`train: unknown flag '${arg}'\n${TRAIN_USAGE}`);
+      throw new UsageError(`train: unknown flag '${arg}'\n${TRAIN_USAGE}`);
     },
   });
-  if (f._.length) throw new Error(`train: unexpected argument '${f._[0]}'\n${TRAIN_USAGE}`);
+  if (f._.length) throw new UsageError(`train: unexpected argument '${f._[0]}'\n${TRAIN_USAGE}`);
   const str = (k: string) => f[k] as string | undefined;
   const num = (k: string, opts: { int?: boolean; min?: number } = {}): number | undefined => {
     const v = str(k);
@@ -125,7 +139,7 @@ export function parseTrainArgs(args: string[]): TrainArgs {
       !Number.isFinite(n) || (opts.int && !Number.isInteger(n)) ||
       (opts.min !== undefined && n < opts.min)
     ) {
-      throw new Error(
+      throw new UsageError(
         `train: --${k} must be ${opts.int ? "an integer" : "a number"}${
           opts.min !== undefined ? ` ≥ ${opts.min}` : ""
         }, got '${v}'`,
@@ -134,15 +148,15 @@ export function parseTrainArgs(args: string[]): TrainArgs {
     return n;
   };
   const data = str("data"), out = str("out"), steps = num("steps", { int: true, min: 1 });
-  if (!data) throw new Error(`train: --data DIR is required\n${TRAIN_USAGE}`);
-  if (!out) throw new Error(`train: --out DIR is required\n${TRAIN_USAGE}`);
-  if (steps === undefined) throw new Error(`train: --steps N is required\n${TRAIN_USAGE}`);
+  if (!data) throw new UsageError(`train: --data DIR is required\n${TRAIN_USAGE}`);
+  if (!out) throw new UsageError(`train: --out DIR is required\n${TRAIN_USAGE}`);
+  if (steps === undefined) throw new UsageError(`train: --steps N is required\n${TRAIN_USAGE}`);
   const holdoutRaw = str("holdout");
   let holdout: number | "rest" | undefined;
   if (holdoutRaw !== undefined) {
     holdout = holdoutRaw === "rest" ? "rest" : Number(holdoutRaw);
     if (holdout !== "rest" && !(holdout > 0 && holdout < 1)) {
-      throw new Error(
+      throw new UsageError(
         `train: --holdout must be a fraction in (0, 1) or 'rest', got '${holdoutRaw}'`,
       );
     }
@@ -220,5 +234,6 @@ export function parseTrainArgs(args: string[]): TrainArgs {
       str("progress") ?? "auto",
       ["auto", "bar", "lines", "silent"] as const,
     ),
+    json: f.json as boolean,
   };
 }

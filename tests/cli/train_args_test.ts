@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseTrainArgs } from "../../lib/train/train_args.ts";
+import { parseTrainArgs } from "../../lib/cli/train_args.ts";
 
 Deno.test("parseTrainArgs() reads the documented flags with FaceNet's defaults", () => {
   const a = parseTrainArgs([

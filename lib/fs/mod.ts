@@ -1,0 +1,2 @@
+/** File-system helpers shared by lib and the entry points. @module */
+export * from "./exists.ts";
