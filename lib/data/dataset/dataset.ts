@@ -2,6 +2,8 @@
  * Datasets in the identity-per-folder layout shared by VGGFace2, CASIA-WebFace, LFW and the
  * synthetic set: `root/<identity>/<image>`. Hidden entries (`.x`) and folders or files starting
  * with `_` (e.g. `_multi_person/`) are ignored, and so are files at the root (pairs.csv, SOURCE.md).
+ * A VGGFace2 root as distributed (`train_list.txt`, `test_list.txt`, `train/`, `test/`) and list
+ * files are read too (see layout.ts).
  *
  * @example
  * ```ts
@@ -15,6 +17,7 @@
  * @module
  */
 import { IMAGE_EXTENSIONS } from "../decode/decode_image.ts";
+import { detectLayout, parseListFile, type VggFace2Split } from "./layout.ts";
 
 /** One image of a {@link Dataset}. */
 export interface DatasetItem {
@@ -42,15 +45,27 @@ export interface ScanOptions {
   minPerIdentity?: number;
   /** Keep at most this many images per identity (the first ones by name). Default unlimited. */
   maxPerIdentity?: number;
-  /** Extensions counted as images. Default `IMAGE_EXTENSIONS` of decode_image.ts. */
+  /** Extensions counted as images (folder scans only). Default `IMAGE_EXTENSIONS` of decode_image.ts. */
   extensions?: readonly string[];
+  /**
+   * For a VGGFace2 root: which split to read (`<split>_list.txt`, images under `root/<split>/`).
+   * Default "train" when `train_list.txt` exists, else "test". Refused for other layouts.
+   */
+  split?: VggFace2Split;
+  /**
+   * A list file of `<identity>/<image>` paths relative to `root` (VGGFace2's or CASIA-WebFace's
+   * list format, see layout.ts): only the listed images are read. Default: none (scan the folders).
+   */
+  list?: string;
 }
 
 const ignored = (name: string) => name.startsWith(".") || name.startsWith("_");
 
 /**
  * Lists `root/<identity>/<image>` into a {@link Dataset}. Identities and files are sorted by name
- * (code-point order) so the result does not depend on the file system.
+ * (code-point order) so the result does not depend on the file system (or on a list file's order).
+ * At a VGGFace2 root the split's list file says which images belong (and every listed image must
+ * exist); `options.list` does the same for any list file.
  *
  * @example
  * ```ts
@@ -60,7 +75,9 @@ const ignored = (name: string) => name.startsWith(".") || name.startsWith("_");
  * ```
  */
 export async function scanDataset(root: string, options: ScanOptions = {}): Promise<Dataset> {
-  const exts = new Set((options.extensions ?? IMAGE_EXTENSIONS).map((e) => e.toLowerCase()));
+  if (options.split !== undefined && options.split !== "train" && options.split !== "test") {
+    throw new Error(`scanDataset: 'split' must be "train" or "test", got '${options.split}'`);
+  }
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(root);
@@ -68,12 +85,57 @@ export async function scanDataset(root: string, options: ScanOptions = {}): Prom
     throw new Error(`scanDataset: cannot read dataset root '${root}': ${(e as Error).message}`);
   }
   if (!info.isDirectory) throw new Error(`scanDataset: '${root}' is not a directory`);
+  let list = options.list;
+  let imagesRoot = root;
+  if (list === undefined) {
+    const layout = await detectLayout(root);
+    if (layout.kind === "vggface2") {
+      const split = options.split ?? layout.splits[0];
+      if (!layout.splits.includes(split)) {
+        throw new Error(
+          `scanDataset: '${root}' is a VGGFace2 root without ${split}_list.txt (it has ${
+            layout.splits.map((s) => `${s}_list.txt`).join(", ")
+          })`,
+        );
+      }
+      list = `${root}/${split}_list.txt`;
+      imagesRoot = `${root}/${split}`;
+    } else if (options.split !== undefined) {
+      throw new Error(
+        `scanDataset: 'split' needs a VGGFace2 root (train_list.txt or test_list.txt), and '${root}' has neither`,
+      );
+    }
+  }
+  const groups = list === undefined
+    ? await groupsFromFolders(root, options.extensions ?? IMAGE_EXTENSIONS)
+    : await groupsFromList(imagesRoot, list);
+  const ds: Dataset = { root: imagesRoot, identities: [], items: [] };
+  for (const g of groups) {
+    const label = ds.identities.length;
+    ds.identities.push(g.identity);
+    for (const file of g.files) {
+      ds.items.push({ path: `${g.identity}/${file}`, identity: g.identity, label });
+    }
+  }
+  return filterIdentities(ds, {
+    minPerIdentity: options.minPerIdentity ?? 1,
+    maxPerIdentity: options.maxPerIdentity,
+  });
+}
+
+interface Group {
+  identity: string;
+  files: string[];
+}
+
+async function groupsFromFolders(root: string, extensions: readonly string[]): Promise<Group[]> {
+  const exts = new Set(extensions.map((e) => e.toLowerCase()));
   const folders: string[] = [];
   for await (const e of Deno.readDir(root)) {
     if (!ignored(e.name) && (e.isDirectory || e.isSymlink)) folders.push(e.name);
   }
   folders.sort(byCodePoint);
-  const groups: { identity: string; files: string[] }[] = [];
+  const groups: Group[] = [];
   for (const identity of folders) {
     const files: string[] = [];
     try {
@@ -89,18 +151,43 @@ export async function scanDataset(root: string, options: ScanOptions = {}): Prom
     files.sort(byCodePoint);
     groups.push({ identity, files });
   }
-  const ds: Dataset = { root, identities: [], items: [] };
-  for (const g of groups) {
-    const label = ds.identities.length;
-    ds.identities.push(g.identity);
-    for (const file of g.files) {
-      ds.items.push({ path: `${g.identity}/${file}`, identity: g.identity, label });
-    }
+  return groups;
+}
+
+/** The listed images, grouped and sorted; each identity folder is read once to check they exist. */
+async function groupsFromList(imagesRoot: string, list: string): Promise<Group[]> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(list);
+  } catch (e) {
+    throw new Error(`scanDataset: cannot read list file '${list}': ${(e as Error).message}`);
   }
-  return filterIdentities(ds, {
-    minPerIdentity: options.minPerIdentity ?? 1,
-    maxPerIdentity: options.maxPerIdentity,
-  });
+  const entries = parseListFile(text, list);
+  const byIdentity = new Map<string, typeof entries>();
+  for (const e of entries) {
+    const g = byIdentity.get(e.identity);
+    if (g) g.push(e);
+    else byIdentity.set(e.identity, [e]);
+  }
+  const groups: Group[] = [];
+  for (const identity of [...byIdentity.keys()].sort(byCodePoint)) {
+    const present = new Set<string>();
+    try {
+      for await (const d of Deno.readDir(`${imagesRoot}/${identity}`)) present.add(d.name);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory)) throw e;
+    }
+    const listed = byIdentity.get(identity)!;
+    for (const e of listed) {
+      if (!present.has(e.file)) {
+        throw new Error(
+          `scanDataset: ${list}:${e.line}: '${identity}/${e.file}' is not in '${imagesRoot}'`,
+        );
+      }
+    }
+    groups.push({ identity, files: listed.map((e) => e.file).sort(byCodePoint) });
+  }
+  return groups;
 }
 
 /** Options of {@link filterIdentities}. */
