@@ -8,6 +8,9 @@
  *   run (`collapseStep`), or the last forensics snapshot shows coinciding outputs.
  * - `mechanism`: the diagnosis' name when collapsed ("undiagnosed" if the forensics saw none, e.g.
  *   forensics were off); "none" otherwise.
+ * - a run the loop stopped because its loss or gradient became NaN/Inf (`nonFinite`, from lib/train's
+ *   NonFiniteError) counts as collapsed at that step, with mechanism "non-finite": it cannot learn
+ *   any further (plain √ at d = 0, overflow from raw pixels or a huge learning rate).
  * - final loss, triplet accuracy, d_ap and d_an: means over the last fifth of the steps (1 to 5
  *   steps), so one noisy batch does not decide; `lossOverMargin` is the final loss divided by α
  *   (1 at total collapse under any √ distance).
@@ -31,6 +34,8 @@ export interface RunRecord {
     dAn: { mean: number };
   })[];
   collapseStep?: number;
+  /** Set when training stopped on a NaN/Inf loss or gradient: the step and lib/train's likely cause. */
+  nonFinite?: { step: number; cause: string };
   diagnosis?: Pick<NonNullable<TrainResult["diagnosis"]>, "collapsed" | "mechanism" | "summary">;
 }
 
@@ -45,8 +50,11 @@ export interface RunVerdict {
    */
   outcome: RunOutcome;
   collapsed: boolean;
-  /** The forensics' mechanism of a collapse; "undiagnosed" when they saw none; "none" if not collapsed. */
-  mechanism: CollapseMechanism | "undiagnosed";
+  /**
+   * The forensics' mechanism of a collapse; "non-finite" when training stopped on NaN/Inf;
+   * "undiagnosed" when the forensics saw none; "none" if not collapsed.
+   */
+  mechanism: CollapseMechanism | "non-finite" | "undiagnosed";
   /** The diagnosis' sentence, when there is one. */
   diagnosis: string;
   /** First step of the collapse that lasted to the end, or null. */
@@ -74,8 +82,6 @@ export interface ClassifyOptions {
   heldOut?: HeldOutAccuracy;
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
 /**
  * Classifies a finished run. Throws when the run has no steps or the margin is not positive.
  *
@@ -93,15 +99,20 @@ export function classifyRun(run: RunRecord, options: ClassifyOptions): RunVerdic
     throw new Error(`classifyRun: 'margin' must be a positive number, got ${margin}`);
   }
   const h = run.history;
-  if (h.length === 0) throw new Error("classifyRun: the run has no steps");
+  if (h.length === 0 && !run.nonFinite) throw new Error("classifyRun: the run has no steps");
   const tail = h.slice(-Math.max(1, Math.min(5, Math.floor(h.length / 5))));
-  const collapsed = run.collapseStep !== undefined || run.diagnosis?.collapsed === true;
+  const collapsed = run.nonFinite !== undefined || run.collapseStep !== undefined ||
+    run.diagnosis?.collapsed === true;
   const diagnosed = run.diagnosis && run.diagnosis.mechanism !== "none";
   const mechanism: RunVerdict["mechanism"] = !collapsed
     ? "none"
+    : run.nonFinite
+    ? "non-finite"
     : diagnosed
     ? run.diagnosis!.mechanism
     : "undiagnosed";
+  // a run stopped at its first step has no finite numbers to report
+  const mean = (xs: number[]) => xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
   const finalLoss = mean(tail.map((s) => s.loss));
   const outcome: RunOutcome = collapsed
     ? "collapsed"
@@ -114,9 +125,9 @@ export function classifyRun(run: RunRecord, options: ClassifyOptions): RunVerdic
     outcome,
     collapsed,
     mechanism,
-    diagnosis: run.diagnosis?.summary ?? "",
-    stepsToCollapse: run.collapseStep ?? null,
-    steps: h[h.length - 1].step,
+    diagnosis: run.nonFinite?.cause ?? run.diagnosis?.summary ?? "",
+    stepsToCollapse: run.nonFinite?.step ?? run.collapseStep ?? null,
+    steps: run.nonFinite?.step ?? h[h.length - 1].step,
     finalLoss,
     lossOverMargin: finalLoss / margin,
     tripletAccuracy: mean(tail.map((s) => s.accuracy)),

@@ -60,6 +60,21 @@ Deno.test("classifyRun() calls a detected collapse without a forensics verdict '
   assert.equal(classifyRun(none, { margin: 4 }).mechanism, "undiagnosed");
 });
 
+Deno.test("classifyRun() counts a NaN/Inf stop as a 'non-finite' collapse at its step", () => {
+  const r = {
+    ...run(8, { loss: 0.9, accuracy: 0.2, d: [1e-3, 1e-3] }),
+    nonFinite: { step: 9, cause: "a square root at zero distance" },
+  };
+  const v = classifyRun(r, { margin: 1 });
+  assert.equal(v.outcome, "collapsed");
+  assert.equal(v.mechanism, "non-finite");
+  assert.equal(v.stepsToCollapse, 9);
+  assert.equal(v.steps, 9);
+  assert.equal(v.diagnosis, "a square root at zero distance");
+  const first = classifyRun({ history: [], nonFinite: { step: 1, cause: "x" } }, { margin: 1 });
+  assert.ok(Number.isNaN(first.finalLoss) && first.mechanism === "non-finite");
+});
+
 Deno.test("classifyRun() rejects an empty run and a non-positive margin", () => {
   assert.throws(() => classifyRun({ history: [] }, { margin: 1 }), /the run has no steps/);
   assert.throws(
