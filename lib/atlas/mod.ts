@@ -5,3 +5,4 @@ export * from "./held_out_accuracy.ts";
 export * from "./classify_run.ts";
 export * from "./atlas_cell.ts";
 export * from "./findings_text.ts";
+export * from "./phase_diagram.ts";
