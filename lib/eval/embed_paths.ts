@@ -16,8 +16,8 @@
  * @module
  */
 import type { Progress } from "../cli/mod.ts";
-import { createOrderedLoader } from "../data/loader.ts";
-import { itemPath } from "../data/dataset.ts";
+import { createOrderedLoader } from "../data/mod.ts";
+import { itemPath } from "../data/mod.ts";
 import type { Embedder } from "./embedder.ts";
 
 /** Options of {@link embedPaths}. */

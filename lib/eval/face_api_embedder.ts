@@ -41,16 +41,17 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { decodeImage, type RgbImage } from "../data/decode_image.ts";
-import { alignFace, type CropGeometry, sampleCrop } from "../data/align_face.ts";
-import { pickFace } from "../data/align_pick_face.ts";
+import { degradeLabel, degradeRgb, type DegradeSpec, parseDegrade } from "./degrade.ts";
+import { decodeImage, type RgbImage } from "../data/mod.ts";
+import { alignFace, type CropGeometry, sampleCrop } from "../data/mod.ts";
+import { pickFace } from "../data/mod.ts";
 import {
   computeDescriptors,
   detectFaces,
   faceApiDescriptor,
   type FaceDetection,
   type FaceDetectorName,
-} from "../data/face_api.ts";
+} from "../data/mod.ts";
 import type { Embedder } from "./embedder.ts";
 
 /** How many images took each step of the pipeline. */
@@ -97,6 +98,12 @@ export interface FaceApiEmbedderOptions {
   lowConfidence?: number;
   /** Folder of face-api's model files. Default: the installed package's. */
   modelDir?: string;
+  /**
+   * Degradation applied to each face crop before it is described (detection still sees the
+   * photo), the same function training applies to its crops (see degrade.ts). Default none. Not
+   * with alignment "faceapi".
+   */
+  degrade?: DegradeSpec | string;
 }
 
 /** The face-api embedder: an {@link Embedder} with a per-file pipeline and step counts. */
@@ -228,6 +235,16 @@ export function faceApiEmbedder(options: FaceApiEmbedderOptions = {}): FaceApiEm
     );
   }
   const flip = options.flip ?? false;
+  const degrade = options.degrade === undefined
+    ? undefined
+    : typeof options.degrade === "string"
+    ? parseDegrade(options.degrade)
+    : options.degrade;
+  if (degrade && degrade.name !== "none" && alignment === "faceapi") {
+    throw new Error(
+      `faceApiEmbedder: 'degrade' needs alignment "ensemble", "box" or "toolkit" (face-api's own pipeline crops inside face-api), got alignment '${alignment}'`,
+    );
+  }
   if (!(margin >= 0)) throw new Error(`faceApiEmbedder: 'margin' must be ≥ 0, got ${margin}`);
   for (
     const [k, v] of [["minConfidence", minConfidence], ["lowConfidence", lowConfidence]] as const
@@ -238,6 +255,9 @@ export function faceApiEmbedder(options: FaceApiEmbedderOptions = {}): FaceApiEm
 
   /** Descriptor of the crops (and their mirror images when flipping), averaged. */
   async function describeCrops(crops: RgbImage[]): Promise<Float32Array> {
+    if (degrade && degrade.name !== "none") {
+      crops = await Promise.all(crops.map((c) => degradeRgb(c, degrade)));
+    }
     const all = flip ? crops.flatMap((c) => [c, mirror(c)]) : crops;
     const ds = await computeDescriptors(all, { modelDir });
     return ds.length === 1 ? ds[0] : meanUnit(ds);
@@ -296,7 +316,9 @@ export function faceApiEmbedder(options: FaceApiEmbedderOptions = {}): FaceApiEm
   }
 
   return {
-    name: `faceapi(${alignment}-align${flip ? "+flip" : ""})`,
+    name: `faceapi(${alignment}-align${flip ? "+flip" : ""})${
+      degrade && degrade.name !== "none" ? `+${degradeLabel(degrade)}` : ""
+    }`,
     inputSize: 150,
     stats,
     async embedFile(path: string): Promise<Float32Array> {

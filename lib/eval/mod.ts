@@ -8,3 +8,4 @@ export * from "./face_api_embedder.ts";
 export * from "./embed_paths.ts";
 export * from "./pair_distances.ts";
 export * from "./evaluate_pairs.ts";
+export * from "./degrade.ts";

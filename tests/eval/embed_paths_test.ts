@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import sharp from "sharp";
 import * as tf from "@tensorflow/tfjs";
 import { type Embedder, embedPaths, modelEmbedder } from "../../lib/eval/mod.ts";
-import { loadImageBatch } from "../../lib/data/image_tensor.ts";
+import { loadImageBatch } from "../../lib/data/mod.ts";
 import { createModel } from "../../lib/model/mod.ts";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
 

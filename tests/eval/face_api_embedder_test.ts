@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { evaluatePairs, faceApiEmbedder } from "../../lib/eval/mod.ts";
 import { faceApiCropGeometry } from "../../lib/eval/face_api_embedder.ts";
-import { decodeImage } from "../../lib/data/decode_image.ts";
-import { preloadFaceApi } from "../../lib/data/face_api.ts";
-import { readPairs } from "../../lib/data/pairs.ts";
-import { standardizePixels } from "../../lib/data/standardize.ts";
+import { decodeImage } from "../../lib/data/mod.ts";
+import { preloadFaceApi } from "../../lib/data/mod.ts";
+import { readPairs } from "../../lib/data/mod.ts";
+import { standardizePixels } from "../../lib/data/mod.ts";
 import { assertNoLeak, devFacesDir, useTestBackend } from "../_helpers/leak.ts";
 
 const lfw = devFacesDir() ? `${devFacesDir()}lfw-deepfunneled` : undefined;
