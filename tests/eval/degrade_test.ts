@@ -57,7 +57,7 @@ Deno.test("applyDegrade('lowres:N') removes detail finer than N px and keeps fla
     const flat = tf.fill([1, side, side, 3], 90) as tf.Tensor4D;
     const lx = applyDegrade(x, "lowres:8"), lf = applyDegrade(flat, "lowres:8");
     assert.deepEqual(lx.shape, [1, side, side, 3]);
-    const [vx, vf] = [await lx.data(), await lf.data()];
+    const vx = Array.from(await lx.data()), vf = Array.from(await lf.data());
     tf.dispose([x, flat, lx, lf]);
     const mean = vx.reduce((s, v) => s + v, 0) / vx.length;
     const std = Math.sqrt(vx.reduce((s, v) => s + (v - mean) ** 2, 0) / vx.length);
