@@ -39,9 +39,9 @@ export interface ReadPairsOptions {
 
 /**
  * Reads a pairs file. `pairs.csv`: a header naming `path_a`, `path_b` and `same` (1/0 or
- * true/false), any column order. LFW `pairs.txt`: an optional numeric header, then
- * `name n1 n2` (same person) and `name1 n1 name2 n2` (different) lines, tab- or space-separated,
- * which become `name/name_000n.jpg`. A header `S N` where the file has S×2N pairs sets `fold`.
+ * true/false), and optionally `fold` (0-based, the file's own folds), any column order. LFW
+ * `pairs.txt`: an optional numeric header, then `name n1 n2` (same person) and `name1 n1 name2 n2`
+ * (different) lines, tab- or space-separated, which become `name/name_000n.jpg`. A header `S N` where the file has S×2N pairs sets `fold`.
  *
  * @example
  * ```ts
@@ -86,7 +86,7 @@ export function parsePairs(
 
 function parseCsv(lines: string[], src: string): PairRecord[] {
   let header: string[] | undefined;
-  let ia = -1, ib = -1, is = -1;
+  let ia = -1, ib = -1, is = -1, ifold = -1;
   const out: PairRecord[] = [];
   lines.forEach((line, n) => {
     if (line === "" || line.startsWith("#")) return;
@@ -96,6 +96,7 @@ function parseCsv(lines: string[], src: string): PairRecord[] {
       ia = header.indexOf("path_a");
       ib = header.indexOf("path_b");
       is = header.indexOf("same");
+      ifold = header.indexOf("fold"); // optional: the file's own folds (0-based)
       if (ia < 0 || ib < 0 || is < 0) {
         throw new Error(
           `readPairs: ${src}:${n + 1}: header must name path_a,path_b,same, got '${line}'`,
@@ -109,7 +110,16 @@ function parseCsv(lines: string[], src: string): PairRecord[] {
         `readPairs: ${src}:${n + 1}: expected path_a,path_b,same(1|0), got '${line}'`,
       );
     }
-    out.push({ a: cells[ia], b: cells[ib], same: s === "1" || s === "true" });
+    const pair: PairRecord = { a: cells[ia], b: cells[ib], same: s === "1" || s === "true" };
+    if (ifold >= 0) {
+      if (!/^\d+$/.test(cells[ifold] ?? "")) {
+        throw new Error(
+          `readPairs: ${src}:${n + 1}: 'fold' must be an integer ≥ 0, got '${cells[ifold] ?? ""}'`,
+        );
+      }
+      pair.fold = Number(cells[ifold]);
+    }
+    out.push(pair);
   });
   return out;
 }
