@@ -41,7 +41,8 @@ export interface ReadPairsOptions {
  * Reads a pairs file. `pairs.csv`: a header naming `path_a`, `path_b` and `same` (1/0 or
  * true/false), and optionally `fold` (0-based, the file's own folds), any column order. LFW
  * `pairs.txt`: an optional numeric header, then `name n1 n2` (same person) and `name1 n1 name2 n2`
- * (different) lines, tab- or space-separated, which become `name/name_000n.jpg`. A header `S N` where the file has S×2N pairs sets `fold`.
+ * (different) lines, tab- or space-separated, which become `name/name_000n.jpg`. A header `S N`
+ * where the file has S×2N pairs sets `fold`.
  *
  * @example
  * ```ts
