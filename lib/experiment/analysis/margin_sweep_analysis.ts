@@ -1,0 +1,232 @@
+/**
+ * The `margin-sweep` experiment's analysis: per miner × α, whether training collapsed (lib/train's
+ * step detector and its forensics verdict), when and by what mechanism; the α at which collapse
+ * starts per miner; the margins whose hinge never switched off; and the figures.
+ * @module
+ */
+import { barFigure, type Figure, lineFigure, PALETTE, sweepFigure } from "../../plot/mod.ts";
+import type { ExperimentResult } from "../define_experiment.ts";
+import { brief, type VariantOutcome } from "../train_variant.ts";
+import { collapseOnset } from "./collapse_onset.ts";
+import { geometrySentence, type OutputGeometry } from "./output_geometry.ts";
+
+/** One trained miner × margin, with its output geometry. */
+export type MarginOutcome = VariantOutcome & {
+  margin: number;
+  miner: string;
+  geometry: OutputGeometry;
+};
+
+/** One variant's row of the summary. */
+export interface MarginResult {
+  finalLoss: number;
+  /** ≈ 1 with d_ap ≈ d_an ≈ 0: the loss sits at the trivial solution f(x) = const. */
+  lossOverMargin: number;
+  accuracy: number;
+  dAp: number;
+  dAn: number;
+  /** Last-step / first-step mean pairwise distance of the batch (< 1: the geometry shrank). */
+  spreadRatio: number;
+  /** lib/train's step detector (per-dimension std ≤ 1e-3 for 3 steps) … */
+  collapsed: boolean;
+  collapseStep: number | null;
+  /** … and its forensics verdict on the last snapshot (pairwise cosines ≈ 1 or no spread). */
+  diagnosedCollapsed: boolean | undefined;
+  mechanism: string;
+  /** From lib/train's forensics, last snapshot against the first. */
+  outputCosine: number;
+  preL2NormGrowth: number;
+  firstLayerGradRatio: number;
+  verificationAccuracy: number;
+  valAtFar: number;
+}
+
+/** The `margin-sweep` summary. */
+export interface MarginSweepSummary {
+  collapseOnset: Record<string, number | null>;
+  diagnosedCollapseOnset: Record<string, number | null>;
+  collapsedVariants: string[];
+  bestVariant: string;
+  bestVerificationAccuracy: number;
+  results: Record<string, MarginResult>;
+  saturatedMargins: string[];
+  perMiner: string[];
+  mechanism: string;
+}
+
+/** Miners whose choice of triplets does not look at α: with every hinge on, every α trains alike. */
+const MARGIN_BLIND = new Set(["hardest", "random"]);
+
+/** Why the collapses happen (the note the summary prints when a variant collapsed). */
+const COLLAPSE_NOTE =
+  "Why: a triplet whose hinge is active contributes α + d_ap − d_an, whose gradient does not " +
+  "depend on α; a margin matters only through which triplets it switches off. Batch-hard takes " +
+  "each anchor's farthest positive and closest negative, which are mis-ordered (d_ap > d_an) from " +
+  "the start, so its hinge never switches off and every α follows the same trajectory with the " +
+  "loss offset by α. Squared distances between L2-normalised embeddings are at most 4, so at " +
+  "α ≥ 4 no triplet can ever meet the margin whatever the miner (semi-hard's band d_ap < d_an < " +
+  "d_ap + α then holds every negative beyond the positive): every hinge stays on, as in " +
+  "batch-hard. The forensics show where it goes: the pre-L2 embeddings grow in norm while " +
+  "turning to one shared direction (pairwise cosine → 1), so after the L2 normalisation the " +
+  "batch is nearly one point (d_ap, d_an → 0, loss → α), and the gradient through x/‖x‖ " +
+  "(Jacobian (I − x̂x̂ᵀ)/‖x‖) shrinks as the norm grows, which locks the collapse in. " +
+  "f(x) = const is a stationary point of the squared-distance triplet loss (both gradients " +
+  "2(a − p), 2(a − n) vanish there) with loss exactly α: the attractor Hermans et al. (2017) " +
+  "and FaceNet report for hardest-negative mining.";
+
+/**
+ * Summary, figures and notes of the `margin-sweep` experiment from its outcomes (miners × margins).
+ *
+ * @example
+ * ```ts ignore
+ * const { summary } = marginSweepAnalysis(outcomes, { miners, margins });
+ * ```
+ */
+export function marginSweepAnalysis(
+  outcomes: MarginOutcome[],
+  config: { miners: string[]; margins: number[] },
+): ExperimentResult<MarginSweepSummary> {
+  const results: Record<string, MarginResult> = {};
+  for (const o of outcomes) {
+    const b = brief(o);
+    const s0 = o.history[0]?.spread, s1 = o.history[o.history.length - 1]?.spread;
+    results[o.variant] = {
+      finalLoss: b.finalLoss,
+      lossOverMargin: b.finalLoss / o.margin,
+      accuracy: b.accuracy,
+      dAp: b.dAp,
+      dAn: b.dAn,
+      spreadRatio: s1 / s0,
+      collapsed: b.collapsed,
+      collapseStep: b.collapseStep,
+      diagnosedCollapsed: o.geometry.collapsed,
+      mechanism: b.mechanism,
+      outputCosine: o.geometry.cosine,
+      preL2NormGrowth: o.geometry.normGrowth,
+      firstLayerGradRatio: o.geometry.gradRatio,
+      verificationAccuracy: b.verificationAccuracy,
+      valAtFar: b.valAtFar,
+    };
+  }
+  const collapsedAt = outcomes.filter((o) => o.collapsed).map((o) => o.variant);
+  // A margin is saturated when every mined triplet stayed active (hinge never zero): the loss is
+  // then α + mean(d_ap − d_an) and its gradient does not depend on α (with a miner blind to α
+  // too, all such α train identically). batchAll keeps only active triplets by construction, so
+  // it is never counted as saturated.
+  const saturated = outcomes.filter((o) =>
+    o.miner !== "batchAll" && o.history.every((h) => h.activeFraction === 1)
+  ).map((o) => o.variant);
+  const onset = collapseOnset(outcomes);
+  // The same from lib/train's forensics verdict on the last snapshot (pairwise cosines ≈ 1): it
+  // can see a collapse the step detector's absolute per-dimension threshold (1e-3) narrowly misses.
+  const diagnosedOnset = collapseOnset(
+    outcomes.map((o) => ({ ...o, collapsed: o.geometry.collapsed === true })),
+  );
+  const best = outcomes.reduce((a, b) => (b.verificationAccuracy > a.verificationAccuracy ? b : a));
+  const perMiner = config.miners.map((miner) => {
+    const os = outcomes.filter((o) => o.miner === miner);
+    const col = os.filter((o) => o.collapsed);
+    const sat = os.filter((o) => saturated.includes(o.variant));
+    const a = onset[miner];
+    let line = a === null
+      ? `${miner}: no collapse at any α (${os.map((o) => o.margin).join(", ")})`
+      : `${miner}: collapse from α=${a} up (steps ${
+        col.map((o) => `α=${o.margin}@${o.collapseStep}`).join(", ")
+      }; ${[...new Set(col.map((o) => o.mechanism))].join("/")})`;
+    if (diagnosedOnset[miner] !== a) {
+      line += `; lib/train's forensics verdict (pairwise cosines ≈ 1 at the last snapshot): ${
+        diagnosedOnset[miner] === null
+          ? "no collapse at the largest α"
+          : `collapsed from α=${diagnosedOnset[miner]} up`
+      }`;
+    }
+    if (MARGIN_BLIND.has(miner) && sat.length === os.length && os.length > 1) {
+      line += " — every mined triplet active at every α, so every α trains identically " +
+        "(the hinge never switches off and its gradient does not depend on α)";
+    }
+    return line;
+  });
+  const summary: MarginSweepSummary = {
+    collapseOnset: onset,
+    diagnosedCollapseOnset: diagnosedOnset,
+    collapsedVariants: collapsedAt,
+    bestVariant: best.variant,
+    bestVerificationAccuracy: best.verificationAccuracy,
+    results,
+    saturatedMargins: saturated,
+    perMiner,
+    mechanism: collapsedAt.length === 0 ? "no variant collapsed at this budget" : [
+      ...new Set(
+        outcomes.filter((o) => o.collapsed).map((o) =>
+          `${o.miner}: ${o.mechanism} — ${geometrySentence(o.geometry)}`
+        ),
+      ),
+    ].join(" | "),
+  };
+  const figures: Figure[] = [];
+  for (const miner of config.miners) {
+    const runs = outcomes.filter((o) => o.miner === miner).map((o) => ({
+      name: `α=${o.margin}`,
+      history: o.history,
+    }));
+    figures.push(sweepFigure(runs, "loss", { title: `${miner}: loss per α` }));
+    figures.push(sweepFigure(runs, "accuracy", { title: `${miner}: triplet accuracy per α` }));
+    figures.push(lineFigure(
+      outcomes.filter((o) => o.miner === miner).flatMap((o, i) => [
+        {
+          name: `d_ap α=${o.margin}`,
+          y: o.history.map((h) => h.dAp),
+          color: PALETTE[i % PALETTE.length],
+        },
+        {
+          name: `d_an α=${o.margin}`,
+          y: o.history.map((h) => h.dAn),
+          color: PALETTE[i % PALETTE.length],
+          dash: "dot",
+        },
+      ]),
+      {
+        title: `${miner}: mean d_ap (solid) and d_an (dotted) per α`,
+        yTitle: "distance",
+        logY: true,
+      },
+    ));
+  }
+  const accuracyFigure = lineFigure(
+    config.miners.map((miner) => {
+      const os = outcomes.filter((o) => o.miner === miner);
+      return { name: miner, x: os.map((o) => o.margin), y: os.map((o) => o.verificationAccuracy) };
+    }),
+    {
+      title: "final verification accuracy vs α",
+      xTitle: "margin α",
+      yTitle: "accuracy",
+      markers: true,
+    },
+  );
+  (accuracyFigure.layout.xaxis as Record<string, unknown>).type = "log";
+  figures.push(accuracyFigure);
+  figures.push(barFigure(
+    config.margins.map((m) => `α=${m}`),
+    config.miners.map((miner) => ({
+      name: miner,
+      y: config.margins.map((m) =>
+        outcomes.find((o) => o.miner === miner && o.margin === m)!.valAtFar
+      ),
+    })),
+    { title: `VAL@FAR=${outcomes[0]?.far ?? 0.01} per α`, yTitle: "VAL" },
+  ));
+  const notes = [...perMiner, summary.mechanism];
+  if (collapsedAt.length > 0) notes.push(COLLAPSE_NOTE);
+  if (saturated.length > 0) {
+    notes.push(
+      `Saturated margins (${
+        saturated.join(", ")
+      }): every mined triplet stayed active, so the loss is ` +
+        "α + mean(d_ap − d_an) and its gradient does not depend on α; where the miner does not look " +
+        "at α either (hardest, random) these runs train identically (same seed) and their loss " +
+        "tracks α instead of going to 0.",
+    );
+  }
+  return { summary, figures, notes };
+}
