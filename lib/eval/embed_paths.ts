@@ -15,6 +15,7 @@
  * ```
  * @module
  */
+import * as tf from "@tensorflow/tfjs";
 import type { Progress } from "../cli/mod.ts";
 import { createOrderedLoader } from "../data/mod.ts";
 import { itemPath } from "../data/mod.ts";
@@ -30,6 +31,12 @@ export interface EmbedPathsOptions {
   progress?: Progress;
   /** Stops between batches (throws the signal's reason). */
   signal?: AbortSignal;
+  /**
+   * Decoded, standardised images by path (`inputSize`² × 3 values each), filled on first use and
+   * reused by later calls: repeated evaluations (a training callback) then cost only the forward
+   * passes. Not used by embedders with `embedFile`.
+   */
+  imageCache?: Map<string, Float32Array>;
 }
 
 /**
@@ -37,7 +44,7 @@ export interface EmbedPathsOptions {
  *
  * @param embedder the embedder (a model via `modelEmbedder`, or `faceApiEmbedder()`)
  * @param paths image files (relative to `root` when given)
- * @param options root, batchSize (32), progress, signal
+ * @param options root, batchSize (32), progress, signal, imageCache
  *
  * @example
  * ```ts
@@ -70,34 +77,92 @@ export async function embedPaths(
     }
     return rows;
   }
+  if (options.imageCache) return await embedCached(embedder, paths, options.imageCache, options);
   const loader = createOrderedLoader(paths, { size: embedder.inputSize, batchSize, root });
   try {
     for await (const batch of loader) {
       try {
         options.signal?.throwIfAborted();
-        const out = await embedder.embed(batch.images);
-        try {
-          const n = batch.images.shape[0];
-          if (out.rank !== 2 || out.shape[0] !== n) {
-            throw new Error(
-              `embedPaths: ${embedder.name} returned shape [${
-                out.shape.join(",")
-              }] for ${n} images`,
-            );
-          }
-          const dim = out.shape[1];
-          const data = (await out.data()) as Float32Array;
-          for (let i = 0; i < n; i++) rows.push(data.slice(i * dim, (i + 1) * dim));
-          options.progress?.tick(n);
-        } finally {
-          out.dispose();
-        }
+        rows.push(...await embedBatch(embedder, batch.images));
+        options.progress?.tick(batch.images.shape[0]);
       } finally {
         batch.images.dispose();
       }
     }
   } finally {
     await loader.close();
+  }
+  return rows;
+}
+
+/** Embeds one batch; returns its rows. The caller disposes `images`. */
+async function embedBatch(embedder: Embedder, images: tf.Tensor4D): Promise<Float32Array[]> {
+  const out = await embedder.embed(images);
+  try {
+    const n = images.shape[0];
+    if (out.rank !== 2 || out.shape[0] !== n) {
+      throw new Error(
+        `embedPaths: ${embedder.name} returned shape [${out.shape.join(",")}] for ${n} images`,
+      );
+    }
+    const dim = out.shape[1];
+    const data = (await out.data()) as Float32Array;
+    return Array.from({ length: n }, (_, i) => data.slice(i * dim, (i + 1) * dim));
+  } finally {
+    out.dispose();
+  }
+}
+
+/** {@link embedPaths} through `cache`: decodes only the paths it lacks, then embeds from memory. */
+async function embedCached(
+  embedder: Embedder,
+  paths: readonly string[],
+  cache: Map<string, Float32Array>,
+  options: EmbedPathsOptions,
+): Promise<Float32Array[]> {
+  const size = embedder.inputSize, per = size * size * 3;
+  const batchSize = options.batchSize ?? 32;
+  const missing = [...new Set(paths.filter((p) => !cache.has(p)))];
+  if (missing.length > 0) {
+    const loader = createOrderedLoader(missing, { size, batchSize, root: options.root ?? "" });
+    let i = 0;
+    try {
+      for await (const batch of loader) {
+        try {
+          options.signal?.throwIfAborted();
+          const data = (await batch.images.data()) as Float32Array;
+          for (let j = 0; j < batch.images.shape[0]; j++) {
+            cache.set(missing[i++], data.slice(j * per, (j + 1) * per));
+          }
+        } finally {
+          batch.images.dispose();
+        }
+      }
+    } finally {
+      await loader.close();
+    }
+  }
+  const rows: Float32Array[] = [];
+  for (let i = 0; i < paths.length; i += batchSize) {
+    options.signal?.throwIfAborted();
+    const names = paths.slice(i, i + batchSize);
+    const buf = new Float32Array(names.length * per);
+    names.forEach((p, j) => {
+      const image = cache.get(p)!;
+      if (image.length !== per) {
+        throw new Error(
+          `embedPaths: the cached image of '${p}' has ${image.length} values, not ${size}×${size}×3`,
+        );
+      }
+      buf.set(image, j * per);
+    });
+    const images = tf.tensor4d(buf, [names.length, size, size, 3]);
+    try {
+      rows.push(...await embedBatch(embedder, images));
+    } finally {
+      images.dispose();
+    }
+    options.progress?.tick(names.length);
   }
   return rows;
 }

@@ -44,11 +44,14 @@ export interface EvaluatePairsOptions extends VerifyPairsOptions {
   progress?: Progress;
   /** Checked between batches. */
   signal?: AbortSignal;
+  /** Decoded images kept between calls (see {@link embedPaths}). */
+  imageCache?: Map<string, Float32Array>;
   /** Pair distance. Default "euclidean". */
   distance?: RetrievalDistance;
   /**
-   * Use the folds the pairs file defines (every pair has `fold`, and their count equals `folds`).
-   * Default true.
+   * Use the folds the pairs file defines when every pair has `fold` (LFW View 2 `pairs.txt`, or a
+   * pairs.csv `fold` column): `folds` then defaults to their count, and a different `folds` is an
+   * error. Default true; false draws folds by `split` as for a file without folds.
    */
   fileFolds?: boolean;
 }
@@ -72,7 +75,7 @@ export interface PairEvaluation {
  *
  * @param embedder the embedder
  * @param pairs the pairs (paths relative to `root`)
- * @param options root, batchSize, progress, signal, distance ("euclidean"), fileFolds (true),
+ * @param options root, batchSize, progress, signal, imageCache, distance ("euclidean"), fileFolds (true),
  *   and {@link verifyPairs}'s folds, far, seed, split
  *
  * @example
@@ -95,11 +98,23 @@ export async function evaluatePairs(
   }
   const paths = [...index.keys()];
   if (pairs.length === 0) throw new Error("evaluatePairs: no pairs");
+  const fileFoldCount = pairs.every((p) => p.fold !== undefined)
+    ? new Set(pairs.map((p) => p.fold)).size
+    : 0;
+  const useFile = (options.fileFolds ?? true) && !options.foldOf && fileFoldCount > 0;
+  const folds = options.folds ?? (useFile ? fileFoldCount : 10);
+  if (useFile && folds !== fileFoldCount) {
+    throw new Error(
+      `evaluatePairs: the pairs define ${fileFoldCount} folds but 'folds' is ${folds}; ` +
+        `leave 'folds' unset to use the file's folds, or set 'fileFolds: false' to draw ${folds}`,
+    );
+  }
   const embeddings = await embedPaths(embedder, paths, {
     root: options.root,
     batchSize: options.batchSize,
     progress: options.progress,
     signal: options.signal,
+    imageCache: options.imageCache,
   });
   const distances = pairDistances(
     pairs.map((p) => embeddings[index.get(p.a)!]),
@@ -116,11 +131,6 @@ export async function evaluatePairs(
       );
     }
   }
-  const folds = options.folds ?? 10;
-  const fileFoldCount = pairs.every((p) => p.fold !== undefined)
-    ? new Set(pairs.map((p) => p.fold)).size
-    : 0;
-  const useFile = (options.fileFolds ?? true) && !options.foldOf && fileFoldCount === folds;
   const verification = verifyPairs(distances, pairs.map((p) => p.same), {
     ...options,
     folds,

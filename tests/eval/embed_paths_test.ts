@@ -109,3 +109,29 @@ Deno.test("embedPaths() names the embedder when it returns the wrong number of r
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("embedPaths() with an imageCache decodes each path once and embeds later calls from memory", async () => {
+  await useTestBackend();
+  const { dir, names } = await solidImages(5);
+  try {
+    const cache = new Map<string, Float32Array>();
+    const first = await assertNoLeak(() =>
+      embedPaths(meanEmbedder, names, { root: dir, batchSize: 2, imageCache: cache })
+    );
+    const plain = await embedPaths(meanEmbedder, names, { root: dir, batchSize: 3 });
+    assert.deepEqual(first, plain, "the same rows as without a cache");
+    assert.deepEqual([...cache.keys()].sort(), [...names].sort());
+    // Overwrite one cached image: a second call must use it instead of decoding the file again.
+    cache.set(names[1], new Float32Array(8 * 8 * 3).fill(0.5));
+    const second = await embedPaths(meanEmbedder, names, { root: dir, imageCache: cache });
+    assert.ok(Math.abs(second[1][0] - 0.5) < 1e-6, `row ${second[1][0]}`);
+    assert.deepEqual(second[3], first[3]);
+    cache.set(names[0], new Float32Array(3));
+    await assert.rejects(
+      () => embedPaths(meanEmbedder, names, { root: dir, imageCache: cache }),
+      /cached image of 'img0.png' has 3 values, not 8×8×3/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -53,11 +53,22 @@ Deno.test("evaluatePairs() embeds each distinct image once and verifies the pair
   assert.ok(r.verification.accuracy > 0.7, `accuracy ${r.verification.accuracy}`);
 });
 
-Deno.test("evaluatePairs() falls back to stratified folds when the file's folds do not match", async () => {
+Deno.test("evaluatePairs() uses the file's folds by default and rejects a 'folds' that disagrees", async () => {
   const { rows, pairs } = toyPairs(2, 40);
-  const r = await evaluatePairs(lookupEmbedder(rows), pairs, { folds: 4, seed: 3 });
-  assert.equal(r.folds, "stratified");
-  assert.equal(r.verification.folds, 4);
+  const own = await evaluatePairs(lookupEmbedder(rows), pairs);
+  assert.equal(own.folds, "file");
+  assert.equal(own.verification.folds, 5);
+  await assert.rejects(
+    () => evaluatePairs(lookupEmbedder(rows), pairs, { folds: 4 }),
+    /the pairs define 5 folds but 'folds' is 4/,
+  );
+  const drawn = await evaluatePairs(lookupEmbedder(rows), pairs, {
+    folds: 4,
+    seed: 3,
+    fileFolds: false,
+  });
+  assert.equal(drawn.folds, "stratified");
+  assert.equal(drawn.verification.folds, 4);
 });
 
 Deno.test("evaluatePairs() names the pair whose embedding is not finite", async () => {

@@ -2,25 +2,17 @@ import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
 import { makePairs, scanDataset } from "../../lib/data/mod.ts";
 import { createModel } from "../../lib/model/mod.ts";
-import { evaluatePairs, pairDistances, verificationCallback } from "../../lib/train/mod.ts";
+import { verificationCallback, verifyModel } from "../../lib/train/mod.ts";
 import { tinySynth } from "./_fixtures.ts";
 
 await useTestBackend();
 
-Deno.test("pairDistances() matches hand-computed euclidean, squared and cosine distances", () => {
-  const a = [3, 0, 1, 1], b = [0, 4, 1, 1];
-  assert.deepEqual(Array.from(pairDistances(a, b, 2, "squaredEuclidean")), [25, 0]);
-  assert.deepEqual(Array.from(pairDistances(a, b, 2, "euclidean")), [5, 0]);
-  const c = pairDistances(a, b, 2, "cosine");
-  assert.ok(Math.abs(c[0] - 1) < 1e-12 && Math.abs(c[1]) < 1e-12);
-});
-
-Deno.test("evaluatePairs() gives an accuracy in [0, 1] over every pair, and the callback runs every N steps", async () => {
+Deno.test("verifyModel() gives an accuracy in [0, 1] over every pair, and the callback runs every N steps", async () => {
   const root = await tinySynth();
   const pairs = makePairs(await scanDataset(root), { count: 40, seed: 1 });
   const model = createModel("tiny", { inputSize: 32, seed: 1 });
   await assertNoLeak(async () => {
-    const r = await evaluatePairs(model, { root, pairs, folds: 4 });
+    const r = await verifyModel(model, { root, pairs, folds: 4 });
     assert.equal(r.pairs, 40);
     assert.ok(r.accuracy >= 0 && r.accuracy <= 1 && r.auc >= 0 && r.auc <= 1);
     const cb = verificationCallback({ root, pairs, every: 5, folds: 4 });
