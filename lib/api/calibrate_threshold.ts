@@ -6,7 +6,7 @@
  * ```ts
  * import { calibrateThreshold } from "./calibrate_threshold.ts";
  * const c = calibrateThreshold([0.2, 0.3, 0.9, 1.1], [true, true, false, false]);
- * console.assert(c.accuracy === 1 && c.threshold === 0.6);
+ * console.assert(c.accuracy === 1 && Math.abs(c.threshold - 0.6) < 1e-12);
  * ```
  * @module
  */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { FACEAPI_THRESHOLD, verify } from "../../lib/api/mod.ts";
+import { FACEAPI_THRESHOLD, readImages, verify } from "../../lib/api/mod.ts";
 import { assertNoLeak, devFacesDir, useTestBackend } from "../_helpers/leak.ts";
 
 const knn = devFacesDir() ? `${devFacesDir()}face_recognition-knn_examples` : undefined;
@@ -39,7 +39,12 @@ Deno.test({
     const fromPaths = await verify(a, b);
     const bytes = await Deno.readFile(b);
     const fromBytes = await assertNoLeak(() => verify(a, bytes));
+    const [{ image }] = await readImages(b, "test");
+    const pixels = tf.tensor3d(image.data, [image.height, image.width, 3], "int32");
+    const fromTensor = await assertNoLeak(() => verify(a, pixels));
+    pixels.dispose();
     assert.ok(Math.abs(fromBytes.distance - fromPaths.distance) < 1e-6);
+    assert.ok(Math.abs(fromTensor.distance - fromPaths.distance) < 1e-6);
     assert.equal(fromPaths.same, true, `john1/john2 distance ${fromPaths.distance}`);
   },
 });
