@@ -102,6 +102,9 @@ interface Probe {
   model: tf.LayersModel;
   relu: tf.layers.Layer[];
   preL2Name: string;
+  /** Indices of the pre-L2 tensor and of the output among the probe's outputs. */
+  preIndex: number;
+  outIndex: number;
 }
 const probes = new WeakMap<tf.LayersModel, Probe>();
 
@@ -129,11 +132,17 @@ function probeFor(model: tf.LayersModel): Probe {
     pre = Array.isArray(inp) ? inp[0] : inp;
     preL2Name = `input of ${l2.name}`;
   }
-  // Without an L2-normalisation layer the "pre-L2" tensor is the output itself: list it once (a
-  // repeated output comes back as null from tfjs).
-  const tail = pre === model.outputs[0] ? [pre] : [pre, model.outputs[0]];
-  const probe = tf.model({ inputs: model.inputs, outputs: [...outputs, ...tail] });
-  const p = { model: probe, relu, preL2Name };
+  // List each tensor once (a repeated output comes back as null from tfjs): without an
+  // L2-normalisation layer the "pre-L2" tensor is the output itself, and a ReLU embedding layer is
+  // also one of the ReLU outputs.
+  const all = [...outputs];
+  const indexOf = (t: tf.SymbolicTensor) => {
+    const i = all.indexOf(t);
+    return i >= 0 ? i : all.push(t) - 1;
+  };
+  const preIndex = indexOf(pre), outIndex = indexOf(model.outputs[0]);
+  const probe = tf.model({ inputs: model.inputs, outputs: all });
+  const p = { model: probe, relu, preL2Name, preIndex, outIndex };
   probes.set(model, p);
   return p;
 }
@@ -195,8 +204,9 @@ export async function collectForensics(
       return tf.stack([dead, rms, zeros, tf.scalar(c)]);
     });
     const perLayer = layerRows.length ? tf.stack(layerRows) : tf.zeros([0, 4]);
-    const preT = outs[nRelu].reshape([outs[nRelu].shape[0]!, -1]) as tf.Tensor2D;
-    const outLast = outs[outs.length - 1];
+    const preOut = outs[probe.preIndex];
+    const preT = preOut.reshape([preOut.shape[0]!, -1]) as tf.Tensor2D;
+    const outLast = outs[probe.outIndex];
     const outT = outLast.reshape([outLast.shape[0]!, -1]) as tf.Tensor2D;
     const pairDist = (x: tf.Tensor2D) => {
       const sq = x.square().sum(1);

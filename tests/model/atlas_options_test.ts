@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
 import { createModel, getBuildOptions, loadModel, saveModel } from "../../lib/model/mod.ts";
+import { collectForensics } from "../../lib/train/forensics.ts";
 
 await useTestBackend();
 
@@ -87,4 +88,20 @@ Deno.test("createModel() names embeddingActivation and inputScaling when they ar
     () => createModel("tiny", { inputScaling: "0-1" as "unit" }),
     /Cannot build tiny: 'inputScaling' must be "standardized", "unit" or "raw", got "0-1"/,
   );
+});
+
+Deno.test("collectForensics() probes a ReLU embedding, with and without the final L2", async () => {
+  await assertNoLeak(async () => {
+    const x = tf.randomUniform([4, 32, 32, 3], -1, 1, "float32", 7);
+    for (const finalL2 of [true, false]) {
+      const model = createModel("tiny", { embeddingActivation: "relu", finalL2, embeddingDim: 8 });
+      const f = await collectForensics(model, x);
+      const fc = f.layers.find((l) => l.name === "fc");
+      assert.ok(fc, "the ReLU embedding layer is among the probed ReLU layers");
+      assert.equal(fc.units, 8);
+      assert.ok(Number.isFinite(f.preL2.norm.mean) && Number.isFinite(f.cosine.mean));
+      model.dispose();
+    }
+    x.dispose();
+  });
 });
