@@ -3,7 +3,7 @@
  * @module
  */
 import { baseLayout, type Figure, type FigureOptions, PALETTE } from "./figure.ts";
-import { pca } from "./pca.ts";
+import { pcaProject } from "../eval/pca.ts";
 
 /**
  * PCA scatter of `embeddings` ([N][D]) with one trace per label (legend = identity).
@@ -25,7 +25,9 @@ export function pcaScatterFigure(
       `pcaScatterFigure: ${labels.length} labels for ${embeddings.length} embeddings`,
     );
   }
-  const { points, variances } = pca(embeddings, { k: 2 });
+  const { points, variances } = pcaProject(embeddings, {
+    dims: Math.min(2, embeddings[0]?.length ?? 2),
+  });
   const groups = new Map<string, number[]>();
   for (let i = 0; i < labels.length; i++) {
     const key = String(labels[i]);

@@ -44,3 +44,23 @@ Deno.test("pcaProject() of identical rows gives zero points and does not crash",
   assert.throws(() => pcaProject([]), /no rows/);
   assert.throws(() => pcaProject([[1, 2]], { dims: 3 }), /'dims'.*got 3/);
 });
+
+Deno.test("pcaProject() finds an oblique direction of largest variance and its variance (naive reference)", () => {
+  // Points along (1, 2, 0)/√5 with small noise on the third axis.
+  const rng = createRng(3);
+  const rows = Array.from({ length: 200 }, (_, i) => {
+    const t = (i - 100) / 10;
+    return [t / Math.sqrt(5), (2 * t) / Math.sqrt(5), 0.01 * rng.normal()];
+  });
+  const { components, variances, points } = pcaProject(rows, { dims: 2 });
+  const c = components[0];
+  assert.ok(Math.abs(Math.abs(c[0]) - 1 / Math.sqrt(5)) < 1e-3, `component ${c}`);
+  assert.ok(Math.abs(Math.abs(c[1]) - 2 / Math.sqrt(5)) < 1e-3, `component ${c}`);
+  // Naive variance of t.
+  const ts = rows.map((_, i) => (i - 100) / 10);
+  const mean = ts.reduce((a, b) => a + b, 0) / ts.length;
+  const variance = ts.reduce((a, b) => a + (b - mean) ** 2, 0) / ts.length;
+  assert.ok(Math.abs(variances[0] - variance) / variance < 1e-6);
+  assert.ok(variances[1] < 1e-3);
+  assert.equal(points.length, 200);
+});
