@@ -2,12 +2,16 @@
  * Shows figures inline in a Deno-kernel notebook. The first figure of a kernel session carries the
  * plotly.js library (as `text/html`), later ones only their div; every output also carries
  * `application/vnd.plotly.v1+json` for frontends with a native Plotly renderer (JupyterLab with
- * jupyterlab-plotly, VS Code). Outside Jupyter nothing is sent.
+ * jupyterlab-plotly, VS Code), and a static PNG rendered by headless Chromium (`image/png`, and as
+ * an `<img>` inside the div until Plotly draws over it) so viewers that run no scripts — GitHub's
+ * notebook viewer, PDF exports — show the plot too. Without Chromium the output says so in place
+ * of the image. Outside Jupyter nothing is sent.
  * @module
  */
 import { inJupyter } from "../cli/mod.ts";
 import type { Figure } from "./figure.ts";
 import { figureHtml, plotlyCompressedLibraryHtml } from "./plotly_html.ts";
+import { renderStaticImages } from "./static_image.ts";
 
 let libraryShown = false;
 
@@ -27,6 +31,26 @@ export interface DisplayFigureOptions {
   displayId?: string;
   /** Update the output with `displayId` instead of adding a new one. Default false. */
   update?: boolean;
+  /**
+   * Attach a static PNG rendered by headless Chromium. Default true, except for in-place updates
+   * (`update: true`) and when the environment sets FACENET_STATIC_IMAGES=0.
+   */
+  staticImage?: boolean;
+  /** A PNG (base64) already rendered for this figure; used instead of rendering one. */
+  png?: string;
+  /** Why there is no static image (shown in its place); set by {@link display}. */
+  staticError?: string;
+}
+
+/** Whether a static image is wanted under these options. */
+function wantsStatic(options: DisplayFigureOptions): boolean {
+  if (options.staticImage !== undefined) return options.staticImage;
+  if (options.update) return false;
+  try {
+    return Deno.env.get("FACENET_STATIC_IMAGES") !== "0";
+  } catch {
+    return true;
+  }
 }
 
 /** One-line text form of a figure. */
@@ -37,12 +61,14 @@ export function describeFigure(fig: Figure): string {
 }
 
 /**
- * The mime bundle for a figure (text/html, application/vnd.plotly.v1+json, text/plain).
+ * The mime bundle for a figure: text/html (the interactive plot, over the static image when there
+ * is one), application/vnd.plotly.v1+json, image/png (when rendered) and text/plain.
  *
  * @example
  * ```ts
  * import { figureMimeBundle } from "./display.ts";
- * const b = await figureMimeBundle({ data: [{ type: "scatter", y: [1] }], layout: {} }, { includeLibrary: false });
+ * const fig = { data: [{ type: "scatter", y: [1] }], layout: {} };
+ * const b = await figureMimeBundle(fig, { includeLibrary: false, staticImage: false });
  * console.assert(typeof b["text/html"] === "string" && "application/vnd.plotly.v1+json" in b);
  * ```
  */
@@ -50,8 +76,18 @@ export async function figureMimeBundle(
   fig: Figure,
   options: DisplayFigureOptions = {},
 ): Promise<MimeBundle> {
+  let png = options.png, staticError = options.staticError;
+  if (png === undefined && staticError === undefined && wantsStatic(options)) {
+    const r = await renderStaticImages([fig]);
+    png = r.png[0];
+    staticError = r.error;
+  }
   const withLibrary = options.includeLibrary ?? !libraryShown;
-  const html = (withLibrary ? await plotlyCompressedLibraryHtml() : "") + figureHtml(fig);
+  const note = png === undefined && staticError !== undefined
+    ? `static image not rendered (${staticError}); the plot needs a viewer that runs scripts`
+    : undefined;
+  const html = (withLibrary ? await plotlyCompressedLibraryHtml() : "") +
+    figureHtml(fig, { fallbackPng: png, fallbackText: note });
   if (withLibrary) libraryShown = true;
   return {
     "text/html": html,
@@ -60,7 +96,8 @@ export async function figureMimeBundle(
       layout: fig.layout,
       config: fig.config ?? {},
     },
-    "text/plain": describeFigure(fig),
+    ...(png !== undefined ? { "image/png": png } : {}),
+    "text/plain": describeFigure(fig) + (note ? ` (${note})` : ""),
   };
 }
 
@@ -83,8 +120,17 @@ export async function display(
   const list = Array.isArray(figures) ? figures : [figures];
   // deno-lint-ignore no-explicit-any
   const jupyter = (Deno as any).jupyter;
-  for (const fig of list) {
-    const bundle = await figureMimeBundle(fig, options);
+  // One Chromium run renders every figure of the call.
+  const rendered = options.png === undefined && wantsStatic(options)
+    ? await renderStaticImages(list)
+    : undefined;
+  for (const [i, fig] of list.entries()) {
+    const bundle = await figureMimeBundle(fig, {
+      ...options,
+      ...(rendered
+        ? { png: rendered.png[i], staticError: rendered.png[i] ? undefined : rendered.error ?? "" }
+        : { staticImage: false }),
+    });
     await jupyter.display(bundle, {
       raw: true,
       ...(options.displayId

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import type { Figure } from "../plot/mod.ts";
 import { collectProvenance, type Provenance } from "./provenance.ts";
-import { writeReport } from "./write_report.ts";
+import { type ReportSections, writeReport } from "./write_report.ts";
 
 /** Options of {@link createRun}. */
 export interface CreateRunOptions {
@@ -32,9 +32,12 @@ export interface Run {
   log(record: Record<string, unknown>): Promise<void>;
   /** Writes summary.json. */
   writeSummary(summary: Record<string, unknown>): Promise<string>;
-  /** Writes report.html with the run's config and provenance folded in. */
+  /**
+   * Writes report.html with the run's config and provenance folded in. Give `question`,
+   * `findings`, `headline` and `table` (see {@link ReportSections}) to lead with the answer.
+   */
   writeReport(
-    content: {
+    content: ReportSections & {
       title?: string;
       summary: Record<string, unknown>;
       figures?: Figure[];
