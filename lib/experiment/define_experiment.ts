@@ -8,7 +8,7 @@
  */
 import type { Figure } from "../plot/mod.ts";
 import type { Progress } from "../cli/mod.ts";
-import type { Run } from "../report/mod.ts";
+import type { ReportSections, Run } from "../report/mod.ts";
 import {
   type Choices,
   type ConfigValue,
@@ -63,8 +63,12 @@ export interface AnalysisContext {
   dataDir: string;
 }
 
-/** What an analysis returns: a typed summary (numbers first), figures and notes for the report. */
-export interface ExperimentResult<S> {
+/**
+ * What an analysis returns: a typed summary (numbers first), figures and notes for the report, and
+ * optionally the report's leading sections (question, findings, headline figure, results table,
+ * curves; see lib/report's `ReportSections`).
+ */
+export interface ExperimentResult<S> extends ReportSections {
   summary: S;
   figures?: Figure[];
   notes?: string[];

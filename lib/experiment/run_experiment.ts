@@ -5,7 +5,7 @@
  * @module
  */
 import { type BackendPreference, initBackend } from "../backend/mod.ts";
-import { createRun } from "../report/mod.ts";
+import { createRun, reportSections } from "../report/mod.ts";
 import type { ExperimentConfig } from "./config.ts";
 import type { Experiment, ExperimentResult } from "./define_experiment.ts";
 import { defaultDataDir, defaultRunsDir, planSweep, runSweep } from "./run_sweep.ts";
@@ -97,6 +97,7 @@ export async function runExperiment<C extends ExperimentConfig, S extends object
     summary,
     figures: result.figures,
     notes: [exp.describe, ...(result.notes ?? [])],
+    ...reportSections(result),
   });
   print("summary:");
   for (const line of formatSummary(summary)) print(line);
