@@ -10,6 +10,8 @@
  *   (default DIR/pairs.csv).
  * - `loader DIR [--size S] [--batches B] [--p P] [--k K] [--no-augment] [--backend NAME]`:
  *   measures the PK loader's images/s.
+ * - `download lfw [--out DIR] [--from URL|DIR] [--files a,b]`: LFW's official files into
+ *   `data/lfw`, each checked against its published hashes, resumable, archives unpacked.
  * @module
  */
 import { parseArgs } from "@std/cli";
@@ -22,6 +24,7 @@ import {
   type SynthOptions,
   writePairsCsv,
 } from "../lib/data/mod.ts";
+import { type DownloadableDataset, downloadDataset } from "../lib/data/mod.ts";
 import { measureLoader } from "../bench/measure_loader.ts";
 
 const USAGE = `usage:
@@ -29,7 +32,8 @@ const USAGE = `usage:
                        [--difficulty 1] [--format png|jpg] [--pairs N] [--concurrency 4]
   deno task data scan DIR [--min-per-identity 1]
   deno task data pairs DIR [--count 1000] [--seed 0] [--out DIR/pairs.csv]
-  deno task data loader DIR [--size 96] [--batches 20] [--p 8] [--k 4] [--no-augment] [--backend auto]`;
+  deno task data loader DIR [--size 96] [--batches 20] [--p 8] [--k 4] [--no-augment] [--backend auto]
+  deno task data download lfw [--out data/lfw] [--from URL|DIR] [--files lfw-deepfunneled.tgz,pairs.txt]`;
 
 function fail(message: string): never {
   console.error(`data: ${message}\n${USAGE}`);
@@ -53,6 +57,8 @@ const flags = parseArgs(Deno.args, {
     "p",
     "k",
     "backend",
+    "from",
+    "files",
   ],
   boolean: ["help", "augment"],
   negatable: ["augment"],
@@ -156,6 +162,33 @@ switch (command) {
       `loader: ${m.imagesPerSecond.toFixed(1)} images/s at ${m.size}×${m.size} ` +
         `(${m.images} images in ${m.seconds.toFixed(2)} s, batches of ${m.batchSize})`,
     );
+    break;
+  }
+  case "download": {
+    if (!target) fail("download needs a dataset name: lfw");
+    const ctl = new AbortController();
+    const onInt = () => ctl.abort(new Error("interrupted"));
+    Deno.addSignalListener("SIGINT", onInt);
+    try {
+      const r = await downloadDataset(target as DownloadableDataset, {
+        out: flags.out as string | undefined,
+        from: flags.from as string | undefined,
+        only: (flags.files as string | undefined)?.split(",").filter((f) => f !== ""),
+        signal: ctl.signal,
+        print: (line) => console.log(line),
+        progress: (total, initial, label) => createProgress(total, { label, unit: "MB", initial }),
+      });
+      console.log(`download: ${r.files.length} files in ${r.out} (${r.seconds.toFixed(1)} s)`);
+    } catch (e) {
+      if (ctl.signal.aborted) {
+        console.error(`download: interrupted; rerun the same command to resume`);
+        Deno.exit(130);
+      }
+      console.error((e as Error).message);
+      Deno.exit(1);
+    } finally {
+      Deno.removeSignalListener("SIGINT", onInt);
+    }
     break;
   }
   default:

@@ -147,7 +147,7 @@ export async function downloadFiles(
         f.name,
         h,
         checks,
-        `${path} exists but`,
+        `${path} (already there)`,
         "delete it to download again",
       );
       result = {
@@ -274,7 +274,7 @@ function verify(
     if (want.toLowerCase() !== got) {
       const label = kind === "md5" ? "MD5" : kind === "sha256" ? "SHA-256" : "SHA-256 (SHA256SUMS)";
       throw new Error(
-        `download: ${name}: ${what} its ${label} is ${got}, expected ${want.toLowerCase()} ` +
+        `download: ${name}: ${label} of ${what} is ${got}, expected ${want.toLowerCase()} ` +
           `(${h.bytes} bytes); ${then}`,
       );
     }

@@ -135,6 +135,13 @@ Deno.test("downloadFiles() resumes an interrupted download with Range, verifies 
     assert.deepEqual(again.files[0].extracted, []);
     assert.equal(server.requests.length, before + 1, "only SHA256SUMS was asked for");
     assert.ok(lines.some((l) => l === "tiny.tgz: already unpacked"), lines.join("\n"));
+
+    // A kept file that no longer matches is named, not silently replaced.
+    await Deno.writeTextFile(`${out}/pairs.txt`, "edited\n");
+    await assert.rejects(
+      downloadFiles(files, options),
+      /pairs\.txt: SHA-256 of .*\/pairs\.txt \(already there\) is .*; delete it to download again/,
+    );
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });
@@ -152,10 +159,13 @@ Deno.test("downloadFiles() fails on a hash mismatch, naming the file, and keeps 
         out: dir,
       }),
       (e: Error) => {
-        assert.match(e.message, /^download: pairs\.txt: the file from http:\/\/127\.0\.0\.1:\d+\//);
         assert.match(
           e.message,
-          new RegExp(`SHA-256 is ${sha256(new TextEncoder().encode("tampered\n"))}`),
+          /^download: pairs\.txt: SHA-256 of the file from http:\/\/127\.0\.0\.1:\d+\/ is /,
+        );
+        assert.match(
+          e.message,
+          new RegExp(`is ${sha256(new TextEncoder().encode("tampered\n"))}`),
         );
         assert.match(e.message, new RegExp(`expected ${sha256(good)}`));
         return true;
@@ -165,7 +175,7 @@ Deno.test("downloadFiles() fails on a hash mismatch, naming the file, and keeps 
     // The real LFW table: a file served under an official name with other bytes is refused.
     await assert.rejects(
       downloadDataset("lfw", { from: server.url, out: dir, only: ["pairs.txt"] }),
-      /download: pairs\.txt: .*SHA-256 is .*expected ea42330c62c92989f9d7c03237ed5d591365e89b3e649747777b70e692dc1592/,
+      /download: pairs\.txt: SHA-256 of .* is .*, expected ea42330c62c92989f9d7c03237ed5d591365e89b3e649747777b70e692dc1592/,
     );
   } finally {
     await server.close();
@@ -189,7 +199,7 @@ Deno.test("downloadFiles() checks a file with no published hash against SHA256SU
     files.set("SHA256SUMS", new TextEncoder().encode(`${"0".repeat(64)} *extra.txt\n`));
     await assert.rejects(
       downloadFiles([{ name: "extra.txt" }], { from: server.url, out: `${dir}/b` }),
-      /extra\.txt: .*SHA-256 \(SHA256SUMS\) is .*expected 0{64}/,
+      /extra\.txt: SHA-256 \(SHA256SUMS\) of .* is .*, expected 0{64}/,
     );
   } finally {
     await server.close();
