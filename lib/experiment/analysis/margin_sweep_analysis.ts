@@ -4,7 +4,8 @@
  * starts per miner; the margins whose hinge never switched off; and the figures.
  * @module
  */
-import { barFigure, type Figure, lineFigure, PALETTE, sweepFigure } from "../../plot/mod.ts";
+import { barFigure, type Figure } from "../../plot/mod.ts";
+import { sweepReport } from "../../report/mod.ts";
 import type { ExperimentResult } from "../define_experiment.ts";
 import { brief, type VariantOutcome } from "../train_variant.ts";
 import { collapseOnset } from "./collapse_onset.ts";
@@ -163,49 +164,54 @@ export function marginSweepAnalysis(
       ),
     ].join(" | "),
   };
-  const figures: Figure[] = [];
-  for (const miner of config.miners) {
-    const runs = outcomes.filter((o) => o.miner === miner).map((o) => ({
-      name: `α=${o.margin}`,
-      history: o.history,
-    }));
-    figures.push(sweepFigure(runs, "loss", { title: `${miner}: loss per α` }));
-    figures.push(sweepFigure(runs, "accuracy", { title: `${miner}: triplet accuracy per α` }));
-    figures.push(lineFigure(
-      outcomes.filter((o) => o.miner === miner).flatMap((o, i) => [
-        {
-          name: `d_ap α=${o.margin}`,
-          y: o.history.map((h) => h.dAp),
-          color: PALETTE[i % PALETTE.length],
-        },
-        {
-          name: `d_an α=${o.margin}`,
-          y: o.history.map((h) => h.dAn),
-          color: PALETTE[i % PALETTE.length],
-          dash: "dot",
-        },
-      ]),
-      {
-        title: `${miner}: mean d_ap (solid) and d_an (dotted) per α`,
-        yTitle: "distance",
-        logY: true,
+  // The report's leading sections: findings from the numbers, accuracy vs α per miner as the
+  // headline, a results table, and the per-step curves as small multiples (one colour per miner).
+  const far = outcomes[0]?.far ?? 0.01;
+  const report = sweepReport(
+    outcomes.map((o) => ({
+      group: o.miner,
+      x: o.margin,
+      values: {
+        verificationAccuracy: o.verificationAccuracy,
+        valAtFar: o.valAtFar,
+        accuracy: o.accuracy,
+        finalLoss: o.finalLoss,
+        dAp: o.dAp,
+        dAn: o.dAn,
       },
-    ));
-  }
-  const accuracyFigure = lineFigure(
-    config.miners.map((miner) => {
-      const os = outcomes.filter((o) => o.miner === miner);
-      return { name: miner, x: os.map((o) => o.margin), y: os.map((o) => o.verificationAccuracy) };
-    }),
+      collapseStep: o.collapseStep,
+      history: o.history,
+    })),
     {
-      title: "final verification accuracy vs α",
-      xTitle: "margin α",
-      yTitle: "accuracy",
-      markers: true,
+      question: "At one training budget, which triplet margin α gives each miner the highest " +
+        "verification accuracy (5-fold, on the synthetic set's pairs), and at which α does " +
+        "training collapse?",
+      groupLabel: "miner",
+      xLabel: "margin α",
+      xSymbol: "α",
+      xLog: true,
+      headline: {
+        key: "verificationAccuracy",
+        label: "verification accuracy",
+        format: "percent",
+        chance: 0.5,
+      },
+      columns: [
+        { key: "valAtFar", label: `VAL@FAR=${far}`, format: "percent" },
+        { key: "accuracy", label: "triplet accuracy", format: "percent" },
+        { key: "finalLoss", label: "final loss", format: "exponent", digits: 2 },
+        { key: "dAp", label: "d_ap", unit: "squared distance", format: "exponent", digits: 2 },
+        { key: "dAn", label: "d_an", unit: "squared distance", format: "exponent", digits: 2 },
+      ],
+      curves: [
+        { key: "loss", label: "loss" },
+        { key: "accuracy", label: "triplet accuracy" },
+        { key: "dAp", label: "mean d_ap", logY: true },
+        { key: "dAn", label: "mean d_an", logY: true },
+      ],
     },
   );
-  (accuracyFigure.layout.xaxis as Record<string, unknown>).type = "log";
-  figures.push(accuracyFigure);
+  const figures: Figure[] = [];
   figures.push(barFigure(
     config.margins.map((m) => `α=${m}`),
     config.miners.map((miner) => ({
@@ -214,7 +220,7 @@ export function marginSweepAnalysis(
         outcomes.find((o) => o.miner === miner && o.margin === m)!.valAtFar
       ),
     })),
-    { title: `VAL@FAR=${outcomes[0]?.far ?? 0.01} per α`, yTitle: "VAL" },
+    { title: `VAL@FAR=${far} per α`, yTitle: "VAL" },
   ));
   const notes = [...perMiner, summary.mechanism];
   if (collapsedAt.length > 0) notes.push(COLLAPSE_NOTE);
@@ -228,5 +234,5 @@ export function marginSweepAnalysis(
         "tracks α instead of going to 0.",
     );
   }
-  return { summary, figures, notes };
+  return { summary, figures, notes, ...report };
 }
