@@ -87,7 +87,7 @@ Deno.test("deno task eval --json prints one object with the LFW-protocol numbers
   }
 });
 
-Deno.test("deno task eval explains a missing model directory", async () => {
+Deno.test("deno task eval explains a missing model directory (exit 1) and a missing flag (exit 2)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "eval_cli_" });
   try {
     await Deno.writeTextFile(`${dir}/pairs.csv`, "path_a,path_b,same\na.png,b.png,1\n");
@@ -101,11 +101,112 @@ Deno.test("deno task eval explains a missing model directory", async () => {
       "--backend",
       "cpu",
     ]);
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1, "a missing model is a runtime failure");
     assert.match(r.stderr, /nowhere' holds no model\.json/);
     const r2 = await runEval(["--pairs", `${dir}/pairs.csv`]);
     assert.equal(r2.code, 2);
     assert.match(r2.stderr, /--embedder is required/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/**
+ * LFW View 2 layout in miniature: 6 people × 3 JPEGs (`Name/Name_000k.jpg`) and a pairs.txt of 10
+ * folds × (3 same + 3 different), header "10 3".
+ */
+async function toyView2(dir: string): Promise<string[]> {
+  const people = ["Ann_A", "Bob_B", "Cy_C", "Di_D", "Ed_E", "Flo_F"];
+  for (const [i, name] of people.entries()) {
+    await Deno.mkdir(`${dir}/${name}`, { recursive: true });
+    for (let k = 1; k <= 3; k++) {
+      const v = (c: number) => (40 * i + 30 * c + 9 * k) % 256;
+      await sharp({
+        create: { width: 32, height: 32, channels: 3, background: { r: v(0), g: v(1), b: v(2) } },
+      }).jpeg().toFile(`${dir}/${name}/${name}_${String(k).padStart(4, "0")}.jpg`);
+    }
+  }
+  const lines = ["10\t3"];
+  for (let f = 0; f < 10; f++) {
+    for (let j = 0; j < 3; j++) {
+      const p = people[(f + 2 * j) % 6];
+      lines.push(`${p}\t${1 + (f + j) % 3}\t${1 + (f + j + 1) % 3}`);
+    }
+    for (let j = 0; j < 3; j++) {
+      const a = people[(f + j) % 6], b = people[(f + j + 3) % 6];
+      lines.push(`${a}\t${1 + j}\t${b}\t${1 + (f % 3)}`);
+    }
+  }
+  await Deno.writeTextFile(`${dir}/pairs.txt`, lines.join("\n") + "\n");
+  return people;
+}
+
+Deno.test("deno task eval uses the folds of a View 2 pairs.txt or a pairs.csv fold column, and --degrade", async () => {
+  await useTestBackend();
+  const dir = await Deno.makeTempDir({ prefix: "eval_cli_view2_" });
+  try {
+    await toyView2(`${dir}/lfw`);
+    const model = createModel("tiny", { norm: "batch", embeddingDim: 16, seed: 2 });
+    await saveModel(model, `${dir}/model`);
+    model.dispose();
+    const base = ["--embedder", `${dir}/model`, "--data", `${dir}/lfw`, "--input", "crops"];
+    const common = ["--far", "0.1", "--json", "--backend", "wasm"];
+    const r = await runEval([
+      ...base,
+      "--pairs",
+      `${dir}/lfw/pairs.txt`,
+      ...common,
+      "--embeddings",
+      `${dir}/clean.json`,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.equal(o.pairs, 60);
+    assert.equal(o.same, 30);
+    assert.equal(o.folds, 10);
+    assert.equal(o.foldsFrom, "file", "the file's 10 folds, not drawn ones");
+    assert.equal(o.degrade, null);
+
+    const bad = await runEval([...base, "--pairs", `${dir}/lfw/pairs.txt`, "--folds", "5"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /defines 10 folds; --folds 5 contradicts it/);
+
+    // The same pairs as a pairs.csv with its own 2 folds (even and odd View 2 folds).
+    const { readPairs } = await import("../../lib/data/mod.ts");
+    const pairs = await readPairs(`${dir}/lfw/pairs.txt`);
+    await Deno.writeTextFile(
+      `${dir}/pairs.csv`,
+      "fold,path_a,path_b,same\n" +
+        pairs.map((p) => `${p.fold! % 2},${p.a},${p.b},${p.same ? 1 : 0}`).join("\n") + "\n",
+    );
+    const c = await runEval([...base, "--pairs", `${dir}/pairs.csv`, ...common]);
+    assert.equal(c.code, 0, c.stderr);
+    const oc = JSON.parse(c.stdout);
+    assert.equal(oc.folds, 2);
+    assert.equal(oc.foldsFrom, "file");
+
+    const d = await runEval([
+      ...base,
+      "--pairs",
+      `${dir}/lfw/pairs.txt`,
+      ...common,
+      "--degrade",
+      "lowres-grey:8",
+      "--embeddings",
+      `${dir}/degraded.json`,
+    ]);
+    assert.equal(d.code, 0, d.stderr);
+    const od = JSON.parse(d.stdout);
+    assert.equal(od.degrade, "lowres-grey:8");
+    assert.match(od.embedder, /\+lowres-grey:8$/);
+    const clean = JSON.parse(await Deno.readTextFile(`${dir}/clean.json`));
+    const degraded = JSON.parse(await Deno.readTextFile(`${dir}/degraded.json`));
+    assert.deepEqual(degraded.paths, clean.paths);
+    assert.notDeepEqual(degraded.embeddings, clean.embeddings, "degraded images embed differently");
+
+    const wrong = await runEval([...base, "--pairs", `${dir}/lfw/pairs.txt`, "--degrade", "blur"]);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /unknown degradation 'blur'/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
