@@ -166,18 +166,22 @@ export function atlasFindings<C>(
 ): string[] {
   if (cells.length === 0) return ["No cells were run."];
   const any = cells.filter((c) => c.collapsed > 0);
-  const order = [...cells].sort((x, y) => y.collapseRate - x.collapseRate);
-  const hi = order[0], lo = order[order.length - 1];
+  const rates = cells.map((c) => c.collapseRate);
   const runs = cells.reduce((a, c) => a + c.seeds.length, 0);
   const collapsedRuns = cells.reduce((a, c) => a + c.collapsed, 0);
+  // every cell at the extreme rate is named (ties are common with a few seeds)
+  const at = (rate: number) => {
+    const tied = cells.filter((c) => c.collapseRate === rate);
+    const names = tied.map((c) => options.label(c)).join(", ");
+    return tied.length === 1
+      ? `${names} (${pct(rate)}, ${ci(tied[0].collapseRateCi)})`
+      : `${pct(rate)} in ${tied.length} cells (${names})`;
+  };
   const headline = any.length === 0
     ? `No run collapsed: 0 of ${runs} runs over ${cells.length} cells.`
     : `${collapsedRuns} of ${runs} runs collapsed; ${any.length} of ${cells.length} cells ` +
-      `collapsed in at least one seed. Highest collapse rate: ${options.label(hi)} (${
-        pct(hi.collapseRate)
-      }, ${ci(hi.collapseRateCi)}); lowest: ${options.label(lo)} (${pct(lo.collapseRate)}, ${
-        ci(lo.collapseRateCi)
-      }).`;
+      `collapsed in at least one seed. Highest collapse rate: ${at(Math.max(...rates))}` +
+      (cells.length > 1 ? `; lowest: ${at(Math.min(...rates))}.` : ".");
   const out = [headline, ...cells.map((c) => cellFinding(c, options.label(c)))];
   if (options.baseline !== undefined) {
     const base = cells[options.baseline];
