@@ -2,8 +2,10 @@
  * Backend selection: the fastest TensorFlow.js backend this machine has.
  *
  * "auto" tries, in order: tfjs-node-gpu, tfjs-node (each used when the user has installed it in a
- * `node_modules/` beside the project or the working directory; never downloaded on the fly), wasm
- * (XNNPACK, with the toolkit's training kernels registered), cpu (with the fast filter gradient).
+ * `node_modules/` beside the project or the working directory; never downloaded on the fly),
+ * native (oneDNN through FFI, when the system's `libdnnl.so.2` loads: `apt install libdnnl2`; see
+ * `./native/mod.ts`), wasm (XNNPACK, with the toolkit's training kernels registered), cpu (with the
+ * fast filter gradient).
  * "webgpu" only on request. The result says which backend was chosen and why each better one was
  * not.
  *
@@ -22,6 +24,7 @@ export type BackendPreference =
   | "auto"
   | "tensorflow-gpu"
   | "tensorflow"
+  | "native"
   | "wasm"
   | "cpu"
   | "webgpu";
@@ -31,6 +34,7 @@ export const BACKEND_PREFERENCES: readonly BackendPreference[] = [
   "auto",
   "tensorflow-gpu",
   "tensorflow",
+  "native",
   "wasm",
   "cpu",
   "webgpu",
@@ -38,13 +42,16 @@ export const BACKEND_PREFERENCES: readonly BackendPreference[] = [
 
 /** What {@link initBackend} chose, and why each better candidate was skipped. */
 export interface BackendChoice {
-  /** The tfjs backend name now active ("tensorflow", "wasm", "cpu", "webgpu"). */
+  /** The tfjs backend name now active ("tensorflow", "native", "wasm", "cpu", "webgpu"). */
   name: string;
   /** Which preference produced it (e.g. "tensorflow-gpu"). */
   via: BackendPreference;
   /** Candidates tried before the chosen one, with the reason each was not used. */
   rejected: { name: BackendPreference; reason: string }[];
-  /** Threads the backend computes on (wasm: XNNPACK's pool; others: undefined, not ours to set). */
+  /**
+   * Threads the backend computes on (wasm: XNNPACK's pool; native: oneDNN's OpenMP threads, the
+   * logical cores unless `OMP_NUM_THREADS` says otherwise; others: undefined, not ours to set).
+   */
   threads?: number;
   /** Why wasm runs fewer threads than asked (e.g. the threaded build could not start). */
   threadsNote?: string;
@@ -108,6 +115,14 @@ const LOADERS: Record<Candidate, Loader> = {
     requireInstalled("@tensorflow/tfjs-node");
     return Promise.resolve({ name: "tensorflow" });
   },
+  "native": async () => {
+    const { registerTrainingKernels } = await import("./training_kernels.ts");
+    // The cpu training kernels first: the native backend copies the cpu kernels as they stand.
+    registerTrainingKernels("cpu");
+    const { registerNativeBackend, nativeThreads } = await import("./native/mod.ts");
+    registerNativeBackend();
+    return { name: "native", threads: nativeThreads() };
+  },
   "wasm": async (opts) => {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
     const asked = opts.wasmThreads ?? defaultWasmThreads();
@@ -145,18 +160,18 @@ const LOADERS: Record<Candidate, Loader> = {
   },
 };
 
-const AUTO_ORDER: Candidate[] = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"];
+const AUTO_ORDER: Candidate[] = ["tensorflow-gpu", "tensorflow", "native", "wasm", "cpu"];
 
 /**
  * Selects and initialises a backend, registering the toolkit's training kernels for wasm and cpu.
- * "auto" takes the first of tensorflow-gpu, tensorflow, wasm, cpu that starts; a named preference
+ * "auto" takes the first of tensorflow-gpu, tensorflow, native, wasm, cpu that starts; a named preference
  * takes that backend or throws. Entry points print `choice.summary` once.
  *
  * @example
  * ```ts
  * import { initBackend } from "./init_backend.ts";
  * const choice = await initBackend("auto");
- * console.log(choice.summary); // e.g. "backend: wasm, 2 threads (tensorflow-gpu: not installed; tensorflow: not installed)"
+ * console.log(choice.summary); // e.g. "backend: native, 2 threads (tensorflow-gpu: not installed; tensorflow: not installed)"
  * ```
  */
 export async function initBackend(

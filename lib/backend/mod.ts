@@ -2,3 +2,11 @@
 export * from "./init_backend.ts";
 export * from "./training_kernels.ts";
 export * from "./wasm_threads.ts";
+export {
+  dnnlUnavailableReason,
+  liveNativeObjects,
+  NATIVE_BACKEND,
+  NativeBackend,
+  nativeThreads,
+  registerNativeBackend,
+} from "./native/mod.ts";

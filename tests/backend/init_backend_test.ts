@@ -4,7 +4,9 @@ import { useTestBackend } from "../_helpers/leak.ts";
 import {
   BACKEND_PREFERENCES,
   defaultWasmThreads,
+  dnnlUnavailableReason,
   initBackend,
+  nativeThreads,
   trainingKernelNames,
 } from "../../lib/backend/mod.ts";
 
@@ -19,28 +21,47 @@ function installed(pkg: string): boolean {
 }
 const nativeInstalled = installed("@tensorflow/tfjs-node") ||
   installed("@tensorflow/tfjs-node-gpu");
+/** Why oneDNN cannot load here (auto then falls through to wasm), or undefined when it can. */
+const dnnlReason = dnnlUnavailableReason();
 
 Deno.test({
-  name:
-    "initBackend('auto') picks wasm here and reports tensorflow-gpu and tensorflow as not installed",
+  name: "initBackend('auto') picks native when libdnnl.so.2 loads, else wasm saying why",
   ignore: nativeInstalled,
   async fn() {
-    const choice = await initBackend("auto");
-    assert.equal(choice.name, "wasm");
-    assert.equal(choice.via, "wasm");
-    assert.deepEqual(choice.rejected, [
-      { name: "tensorflow-gpu", reason: "not installed" },
-      { name: "tensorflow", reason: "not installed" },
-    ]);
-    const threads = defaultWasmThreads();
-    assert.equal(choice.threads, threads);
-    assert.equal(
-      choice.summary,
-      `backend: wasm, ${threads} thread${threads === 1 ? "" : "s"} ` +
-        "(tensorflow-gpu: not installed; tensorflow: not installed)",
-    );
+    try {
+      const choice = await initBackend("auto");
+      const skipped = [
+        { name: "tensorflow-gpu", reason: "not installed" },
+        { name: "tensorflow", reason: "not installed" },
+      ];
+      if (dnnlReason === undefined) {
+        assert.equal(choice.name, "native");
+        assert.equal(choice.via, "native");
+        assert.deepEqual(choice.rejected, skipped);
+        const threads = nativeThreads();
+        assert.equal(choice.threads, threads);
+        assert.equal(
+          choice.summary,
+          `backend: native, ${threads} thread${threads === 1 ? "" : "s"} ` +
+            "(tensorflow-gpu: not installed; tensorflow: not installed)",
+        );
+        return;
+      }
+      assert.equal(choice.name, "wasm");
+      assert.equal(choice.via, "wasm");
+      assert.deepEqual(choice.rejected, [...skipped, { name: "native", reason: dnnlReason }]);
+      const threads = defaultWasmThreads();
+      assert.equal(choice.threads, threads);
+      assert.equal(
+        choice.summary,
+        `backend: wasm, ${threads} thread${threads === 1 ? "" : "s"} ` +
+          `(tensorflow-gpu: not installed; tensorflow: not installed; native: ${dnnlReason})`,
+      );
+      assert.ok(trainingKernelNames("wasm").includes("Conv2DBackpropFilter"));
+    } finally {
+      await initBackend("wasm");
+    }
     assert.equal(tf.getBackend(), "wasm");
-    assert.ok(trainingKernelNames("wasm").includes("Conv2DBackpropFilter"));
   },
 });
 
@@ -81,7 +102,7 @@ Deno.test("a broken tfjs-node installation is reported with its error and auto f
   try {
     Deno.chdir(dir);
     const choice = await initBackend("auto");
-    assert.equal(choice.name, "wasm");
+    assert.equal(choice.name, dnnlReason === undefined ? "native" : "wasm");
     const tfNode = choice.rejected.find((r) => r.name === "tensorflow");
     assert.equal(tfNode?.reason, "fake: libtensorflow missing");
   } finally {

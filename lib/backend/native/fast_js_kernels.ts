@@ -1,0 +1,284 @@
+/**
+ * Typed-array versions of cpu kernels that dominated an NN2 training step on the native backend
+ * once its convolutions ran on oneDNN (profiled with tf.profile, bench/model.ts):
+ *
+ * - `Slice` and `SplitV` (the gradient of the inception blocks' channel concat): contiguous runs
+ *   copied with `TypedArray.set` instead of the cpu backend's per-element index arithmetic.
+ * - `PadV2` (L2 pooling): the same run copies into a filled output.
+ * - `Add`, `Sub`, `Multiply`, `RealDiv` of float32 tensors where one side is the whole output
+ *   shape and the other equals it, is a scalar, or repeats along leading axes (a bias): one flat
+ *   loop instead of per-element broadcast index arithmetic.
+ * - `Sum` over leading or trailing axes (bias gradients, means): one pass, no transpose.
+ * - `Relu`, `Step` (its gradient), `Sqrt`, `Square` of float32: tight loops instead of a callback
+ *   per element.
+ *
+ * Anything else returns undefined and runs the cpu kernel. Results equal the cpu kernels' up to
+ * float rounding of sums (accumulated in float64 here, as there).
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { NativeFn, NativeKernelBackend } from "./native_kernels.ts";
+
+type Values = Float32Array | Int32Array | Uint8Array;
+
+function vals(backend: NativeKernelBackend, t: tf.TensorInfo): Values | undefined {
+  const v = backend.data.get(t.dataId).values;
+  return v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array
+    ? v
+    : undefined;
+}
+
+function allocLike(v: Values, n: number): Values {
+  return v instanceof Float32Array
+    ? new Float32Array(n)
+    : v instanceof Int32Array
+    ? new Int32Array(n)
+    : new Uint8Array(n);
+}
+
+const sizeOf = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+function strides(shape: readonly number[]): number[] {
+  const st = new Array(shape.length).fill(1);
+  for (let i = shape.length - 2; i >= 0; i--) st[i] = st[i + 1] * shape[i + 1];
+  return st;
+}
+
+/**
+ * Copies the box `begin`…`begin + size` of `src` (shape `shape`) into `dst`, whose own shape is
+ * `dstShape`, at `dstBegin`: one `set` per contiguous run.
+ */
+function copyBox(
+  src: Values,
+  shape: readonly number[],
+  begin: readonly number[],
+  size: readonly number[],
+  dst: Values,
+  dstShape: readonly number[],
+  dstBegin: readonly number[],
+): void {
+  const r = shape.length;
+  if (sizeOf(size) === 0) return;
+  // Merge trailing axes copied whole in both tensors into one run.
+  let k = r - 1;
+  let run = size[k];
+  while (k > 0 && size[k] === shape[k] && size[k] === dstShape[k]) {
+    k--;
+    run *= size[k];
+  }
+  const ss = strides(shape);
+  const ds = strides(dstShape);
+  const idx = new Array(k).fill(0);
+  let so = 0;
+  let dOff = 0;
+  for (let a = 0; a < r; a++) {
+    so += begin[a] * ss[a];
+    dOff += dstBegin[a] * ds[a];
+  }
+  const outer = sizeOf(size.slice(0, k));
+  for (let n = 0; n < outer; n++) {
+    let s = so;
+    let d = dOff;
+    for (let a = 0; a < k; a++) {
+      s += idx[a] * ss[a];
+      d += idx[a] * ds[a];
+    }
+    if (run >= 16) dst.set(src.subarray(s, s + run), d);
+    else for (let j = 0; j < run; j++) dst[d + j] = src[s + j];
+    for (let a = k - 1; a >= 0; a--) {
+      if (++idx[a] < size[a]) break;
+      idx[a] = 0;
+    }
+  }
+}
+
+function sliceValues(
+  x: Values,
+  shape: number[],
+  begin: number[],
+  size: number[],
+): Values {
+  const out = allocLike(x, sizeOf(size));
+  copyBox(x, shape, begin, size, out, size, new Array(size.length).fill(0));
+  return out;
+}
+
+const slice: NativeFn = ({ x }, backend, attrs) => {
+  const xv = vals(backend, x);
+  if (!xv || x.shape.length === 0) return undefined;
+  const [begin, size] = tf.slice_util.parseSliceParams(
+    x as tf.Tensor,
+    attrs.begin as number[],
+    attrs.size as number[],
+  );
+  if (tf.slice_util.isSliceContinous(x.shape, begin, size)) {
+    // As the cpu kernel does: a view of the input's values, no copy.
+    const off = tf.slice_util.computeFlatOffset(begin, tf.util.computeStrides(x.shape));
+    return backend.makeTensorInfo(size, x.dtype, xv.subarray(off, off + sizeOf(size)));
+  }
+  return backend.makeTensorInfo(size, x.dtype, sliceValues(xv, x.shape, begin, size));
+};
+
+const splitV: NativeFn = ({ x }, backend, attrs) => {
+  const xv = vals(backend, x);
+  if (!xv || x.shape.length === 0) return undefined;
+  const axis = tf.util.parseAxisParam(attrs.axis as number, x.shape)[0];
+  const sizes = tf.backend_util.prepareSplitSize(
+    x as tf.Tensor,
+    attrs.numOrSizeSplits as number[],
+    axis,
+  );
+  const begin = new Array(x.shape.length).fill(0);
+  return sizes.map((s) => {
+    const size = [...x.shape];
+    size[axis] = s;
+    const out = sliceValues(xv, x.shape, begin, size);
+    begin[axis] += s;
+    return backend.makeTensorInfo(size, x.dtype, out);
+  });
+};
+
+const padV2: NativeFn = ({ x }, backend, attrs) => {
+  const xv = vals(backend, x);
+  const paddings = attrs.paddings as [number, number][];
+  if (!xv || x.shape.length === 0 || paddings.some(([a, b]) => a < 0 || b < 0)) return undefined;
+  const outShape = x.shape.map((d, i) => paddings[i][0] + d + paddings[i][1]);
+  const out = allocLike(xv, sizeOf(outShape));
+  const c = (attrs.constantValue as number) ?? 0;
+  if (c !== 0) out.fill(c);
+  copyBox(
+    xv,
+    x.shape,
+    new Array(x.shape.length).fill(0),
+    x.shape,
+    out,
+    outShape,
+    paddings.map((p) => p[0]),
+  );
+  return backend.makeTensorInfo(outShape, x.dtype, out);
+};
+
+type BinOp = (out: Float32Array, a: Float32Array, b: Float32Array, period: number) => void;
+
+/** Element-wise loops with `b` repeating every `period` elements (period 1: scalar b). */
+function binLoops(f: "add" | "sub" | "mul" | "div", swapped: boolean): BinOp {
+  // deno-fmt-ignore
+  const ops: Record<string, BinOp> = {
+    add: (o, a, b, p) => { for (let i = 0, j = 0; i < o.length; i++) { o[i] = a[i] + b[j]; if (++j === p) j = 0; } },
+    mul: (o, a, b, p) => { for (let i = 0, j = 0; i < o.length; i++) { o[i] = a[i] * b[j]; if (++j === p) j = 0; } },
+    sub: (o, a, b, p) => { for (let i = 0, j = 0; i < o.length; i++) { o[i] = a[i] - b[j]; if (++j === p) j = 0; } },
+    div: (o, a, b, p) => { for (let i = 0, j = 0; i < o.length; i++) { o[i] = a[i] / b[j]; if (++j === p) j = 0; } },
+    rsub: (o, a, b, p) => { for (let i = 0, j = 0; i < o.length; i++) { o[i] = b[j] - a[i]; if (++j === p) j = 0; } },
+    rdiv: (o, a, b, p) => { for (let i = 0, j = 0; i < o.length; i++) { o[i] = b[j] / a[i]; if (++j === p) j = 0; } },
+  };
+  if (!swapped || f === "add" || f === "mul") return ops[f];
+  return ops[f === "sub" ? "rsub" : "rdiv"];
+}
+
+/** The period of `small` repeating inside `full` along leading axes, or undefined. */
+function repeatPeriod(full: readonly number[], small: readonly number[]): number | undefined {
+  const s = [...small];
+  while (s.length > 0 && s[0] === 1) s.shift();
+  if (s.length > full.length) return undefined;
+  const tail = full.slice(full.length - s.length);
+  return s.every((d, i) => d === tail[i]) ? Math.max(sizeOf(s), 1) : undefined;
+}
+
+const binary = (f: "add" | "sub" | "mul" | "div"): NativeFn => ({ a, b }, backend) => {
+  if (a.dtype !== "float32" || b.dtype !== "float32") return undefined;
+  const av = vals(backend, a) as Float32Array;
+  const bv = vals(backend, b) as Float32Array;
+  if (!av || !bv) return undefined;
+  const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+  const n = sizeOf(outShape);
+  let full: Float32Array;
+  let other: Float32Array;
+  let period: number | undefined;
+  let swapped = false;
+  if (av.length === n && a.shape.length === outShape.length) {
+    full = av;
+    other = bv;
+    period = repeatPeriod(outShape, b.shape);
+  } else if (bv.length === n && b.shape.length === outShape.length) {
+    full = bv;
+    other = av;
+    swapped = true;
+    period = repeatPeriod(outShape, a.shape);
+  } else return undefined;
+  if (period == null || n === 0) return undefined;
+  const out = new Float32Array(n);
+  binLoops(f, swapped)(out, full, other, period);
+  return backend.makeTensorInfo(outShape, "float32", out);
+};
+
+const sum: NativeFn = ({ x }, backend, attrs) => {
+  if (x.dtype !== "float32") return undefined;
+  const xv = vals(backend, x) as Float32Array;
+  if (!xv || x.shape.length === 0) return undefined;
+  const r = x.shape.length;
+  const axes = [...new Set(tf.util.parseAxisParam(attrs.axis as number[], x.shape))].sort((p, q) =>
+    p - q
+  );
+  if (axes.length === 0) return undefined;
+  const leading = axes.every((v, i) => v === i);
+  const trailing = axes.every((v, i) => v === r - axes.length + i);
+  if (!leading && !trailing) return undefined;
+  const keep = x.shape.filter((_, i) => !axes.includes(i));
+  const outShape = attrs.keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : keep;
+  const outN = sizeOf(keep);
+  const out = new Float32Array(outN);
+  if (trailing) {
+    const inner = xv.length / Math.max(outN, 1);
+    for (let i = 0; i < outN; i++) {
+      let s = 0;
+      const o = i * inner;
+      for (let j = 0; j < inner; j++) s += xv[o + j];
+      out[i] = s;
+    }
+  } else {
+    const acc = new Float64Array(outN);
+    for (let o = 0; o < xv.length; o += outN) {
+      for (let j = 0; j < outN; j++) acc[j] += xv[o + j];
+    }
+    out.set(acc);
+  }
+  return backend.makeTensorInfo(outShape, "float32", out);
+};
+
+type UnaryLoop = (o: Float32Array, x: Float32Array, attrs: Record<string, unknown>) => void;
+
+// deno-fmt-ignore
+const UNARY: Record<string, UnaryLoop> = {
+  Relu: (o, x) => { for (let i = 0; i < x.length; i++) { const v = x[i]; o[i] = v < 0 ? 0 : v; } },
+  Step: (o, x, attrs) => {
+    const alpha = (attrs.alpha as number) ?? 0;
+    for (let i = 0; i < x.length; i++) { const v = x[i]; o[i] = v > 0 ? 1 : v !== v ? NaN : alpha; }
+  },
+  Sqrt: (o, x) => { for (let i = 0; i < x.length; i++) o[i] = Math.sqrt(x[i]); },
+  Square: (o, x) => { for (let i = 0; i < x.length; i++) { const v = x[i]; o[i] = v * v; } },
+};
+
+const unary = (name: string): NativeFn => ({ x }, backend, attrs) => {
+  if (x.dtype !== "float32") return undefined;
+  const xv = vals(backend, x) as Float32Array;
+  if (!xv) return undefined;
+  const out = new Float32Array(xv.length);
+  UNARY[name](out, xv, attrs);
+  return backend.makeTensorInfo(x.shape, "float32", out);
+};
+
+/** Kernel name → typed-array implementation (undefined result: the cpu kernel). */
+export const FAST_JS_KERNELS: Record<string, NativeFn> = {
+  Slice: slice,
+  SplitV: splitV,
+  PadV2: padV2,
+  Add: binary("add"),
+  Sub: binary("sub"),
+  Multiply: binary("mul"),
+  RealDiv: binary("div"),
+  Sum: sum,
+  Relu: unary("Relu"),
+  Step: unary("Step"),
+  Sqrt: unary("Sqrt"),
+  Square: unary("Square"),
+};
