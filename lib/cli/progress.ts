@@ -39,8 +39,11 @@ export interface Progress {
   tick(n?: number, info?: Record<string, number | string>): void;
   /** Count failures (shown as "fail N"). */
   fail(n?: number): void;
-  /** Finish: draw the final state. */
-  done(): void;
+  /**
+   * Finish: draw the final state. In a notebook it returns a promise that resolves once every
+   * update has been broadcast (it never rejects; updates are sent in order either way).
+   */
+  done(): void | Promise<void>;
   readonly count: number;
   readonly failures: number;
 }
@@ -86,6 +89,10 @@ export function createProgress(total: number | undefined, options: ProgressOptio
   let info: Record<string, number | string> = {};
   const displayId = `progress-${Math.random().toString(36).slice(2)}`;
   let shown = false;
+  // Notebook updates are broadcast one after another, each awaited; after a failed broadcast the
+  // display stops updating (the work goes on).
+  let broadcasts: Promise<void> = Promise.resolve();
+  let broadcastError: unknown;
   const enc = new TextEncoder();
 
   const text = (final: boolean): { line: string; frac: number } => {
@@ -116,18 +123,23 @@ export function createProgress(total: number | undefined, options: ProgressOptio
       Deno.stderr.writeSync(enc.encode(`\r\x1b[2K${bar}${line}${final ? "\n" : ""}`));
     } else if (mode === "lines") {
       Deno.stderr.writeSync(enc.encode(`${line}\n`));
-    } else if (mode === "notebook") {
+    } else if (mode === "notebook" && broadcastError === undefined) {
       const pct = (frac * 100).toFixed(1);
       const html = `<div style="font-family:monospace"><progress value="${pct}" max="100" ` +
         `style="width:240px"></progress> ${escapeHtml(line)}</div>`;
       // deno-lint-ignore no-explicit-any
       const j = (Deno as any).jupyter;
-      j.broadcast(shown ? "update_display_data" : "display_data", {
-        data: { "text/html": html, "text/plain": line },
-        metadata: {},
-        transient: { display_id: displayId },
-      });
+      const kind = shown ? "update_display_data" : "display_data";
       shown = true;
+      broadcasts = broadcasts.then(async () => {
+        await j.broadcast(kind, {
+          data: { "text/html": html, "text/plain": line },
+          metadata: {},
+          transient: { display_id: displayId },
+        });
+      }).catch((e) => {
+        broadcastError ??= e;
+      });
     }
   };
 
@@ -142,6 +154,7 @@ export function createProgress(total: number | undefined, options: ProgressOptio
     },
     done() {
       draw(true);
+      if (mode === "notebook") return broadcasts;
     },
     get count() {
       return count;

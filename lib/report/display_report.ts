@@ -7,7 +7,7 @@
 import { display, displayText } from "../plot/mod.ts";
 import { escapeHtml } from "./format_value.ts";
 import { resultsTableHtml, resultsTableText } from "./results_table.ts";
-import type { ReportSections } from "./write_report.ts";
+import { type ReportSections, reportSections } from "./write_report.ts";
 
 /** Options of {@link displayReport}. */
 export interface DisplayReportOptions {
@@ -19,7 +19,8 @@ export interface DisplayReportOptions {
 
 /**
  * Displays the question and findings, the headline figure (with its caption), the results table
- * and the curves of `sections`, skipping those that are absent.
+ * and the curves of `source` (an experiment's result, or any object with those fields), skipping
+ * those that are absent.
  *
  * @example
  * ```ts
@@ -30,9 +31,11 @@ export interface DisplayReportOptions {
  * ```
  */
 export async function displayReport(
-  sections: ReportSections,
+  source: ReportSections | object,
   options: DisplayReportOptions = {},
 ): Promise<void> {
+  // Any object (e.g. an experiment's run) may be given; only its report sections are read.
+  const sections = reportSections(source as ReportSections);
   const print = options.print;
   if (sections.question || sections.findings?.length) {
     const text = [
