@@ -4,6 +4,7 @@ import { decodeImage, ImageDecodeError } from "../../../lib/data/decode/decode_i
 import { encodeNetpbm } from "../../../lib/data/decode/netpbm.ts";
 import { encodeBmp } from "../../../lib/data/decode/bmp.ts";
 import { bytesOf, hugePngHeader } from "../face/_face_fixture.ts";
+import { symlink } from "../_symlink.ts";
 
 /** A 48×32 test card: left half red-ish, right half blue-ish, top-left 8×8 corner white. */
 async function card(): Promise<{ width: number; height: number; data: Uint8Array }> {
@@ -126,7 +127,7 @@ Deno.test("decodeImage() names the reason for each broken file", async () => {
     sharp({ create: { width: 8, height: 8, channels: 3, background: "#808080" } }).png(),
   );
   const dir = await Deno.makeTempDir();
-  await Deno.symlink(`${dir}/nowhere.jpg`, `${dir}/dangling.jpg`);
+  await symlink(`${dir}/nowhere.jpg`, `${dir}/dangling.jpg`);
   const cases: [string, string | Uint8Array, string][] = [
     ["zero bytes", new Uint8Array(0), "empty"],
     ["truncated jpeg", jpeg.slice(0, Math.floor(jpeg.length / 2)), "truncated"],

@@ -20,6 +20,7 @@ import {
   writeFaceSet,
 } from "../face/_face_fixture.ts";
 import { TASK_PERMISSIONS } from "../../../lib/cli/mod.ts";
+import { symlink } from "../_symlink.ts";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
 
@@ -86,7 +87,7 @@ Deno.test("preprocessDataset() handles the whole format corpus and records each 
     await Deno.mkdir(`${inDir}/${rel.slice(0, rel.lastIndexOf("/"))}`, { recursive: true });
     await Deno.writeFile(`${inDir}/${rel}`, bytes);
   }
-  await Deno.symlink(`${inDir}/broken/missing.jpg`, `${inDir}/broken/dangling.jpg`);
+  await symlink(`${inDir}/broken/missing.jpg`, `${inDir}/broken/dangling.jpg`);
   const expected: Record<string, [string, string?]> = {
     "broken/empty.jpg": ["error", "empty"],
     "broken/truncated.jpg": ["error", "truncated"],

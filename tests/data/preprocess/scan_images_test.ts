@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { scanImages } from "../../../lib/data/preprocess/scan_images.ts";
+import { symlink } from "../_symlink.ts";
 
 Deno.test("scanImages() lists images sorted, skips hidden and _ names, and never lets outputs collide", async () => {
   const dir = await Deno.makeTempDir();
@@ -18,7 +19,7 @@ Deno.test("scanImages() lists images sorted, skips hidden and _ names, and never
     await Deno.mkdir(`${dir}/${f.slice(0, f.lastIndexOf("/") + 1) || "."}`, { recursive: true });
     await Deno.writeFile(`${dir}/${f}`, new Uint8Array([1]));
   }
-  await Deno.symlink(`${dir}/gone.jpg`, `${dir}/a/dangling.jpg`);
+  await symlink(`${dir}/gone.jpg`, `${dir}/a/dangling.jpg`);
   const jobs = await scanImages(dir, { exclude: [`${dir}/out`] });
   assert.deepEqual(jobs, [
     { path: "a/dangling.jpg", output: "a/dangling.jpg" },
