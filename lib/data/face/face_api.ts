@@ -13,7 +13,9 @@
  * @example
  * ```ts
  * import { decodeImage } from "../decode/decode_image.ts";
+ * import { initBackend } from "../../backend/mod.ts";
  * import { detectFaces } from "./face_api.ts";
+ * await initBackend("wasm"); // face-api runs on the backend the entry point chose
  * const photo = await decodeImage("node_modules/@vladmandic/face-api/demo/sample1.jpg");
  * const faces = await detectFaces(photo);
  * console.log(faces.length, faces[0]?.landmarks.length); // 3 68
@@ -138,7 +140,9 @@ async function ready(nets: (keyof typeof NET_OF)[], modelDir?: string): Promise<
  *
  * @example
  * ```ts
+ * import { initBackend } from "../../backend/mod.ts";
  * import { preloadFaceApi } from "./face_api.ts";
+ * await initBackend("wasm"); // face-api runs on the backend the entry point chose
  * await preloadFaceApi({ detector: "tiny" });
  * ```
  */
@@ -193,7 +197,9 @@ function unscale(d: FaceDetection, scale: number): FaceDetection {
  *
  * @example
  * ```ts
+ * import { initBackend } from "../../backend/mod.ts";
  * import { detectFaces } from "./face_api.ts";
+ * await initBackend("wasm"); // face-api runs on the backend the entry point chose
  * const grey = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 3).fill(128) };
  * console.assert((await detectFaces(grey)).length === 0);
  * ```
@@ -278,7 +284,9 @@ export interface ComputeDescriptorsOptions {
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../../backend/mod.ts";
  * import { computeDescriptors } from "./face_api.ts";
+ * await initBackend("wasm"); // face-api runs on the backend the entry point chose
  * const faces = tf.fill([2, 150, 150, 3], 128) as tf.Tensor4D;
  * const d = await computeDescriptors(faces);
  * faces.dispose();
@@ -318,7 +326,9 @@ export interface FaceApiDescriptorResult {
  *
  * @example
  * ```ts
+ * import { initBackend } from "../../backend/mod.ts";
  * import { faceApiDescriptor } from "./face_api.ts";
+ * await initBackend("wasm"); // face-api runs on the backend the entry point chose
  * const r = await faceApiDescriptor("node_modules/@vladmandic/face-api/demo/sample2.jpg");
  * console.log(r?.descriptor.length); // 128
  * ```

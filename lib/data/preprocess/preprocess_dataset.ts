@@ -73,9 +73,10 @@ export interface PreprocessResult {
  * @example
  * ```ts
  * import { preprocessDataset } from "./preprocess_dataset.ts";
- * const ac = new AbortController();
- * Deno.addSignalListener("SIGINT", () => ac.abort());
- * await preprocessDataset("in", "out", { shard: "1/4", signal: ac.signal });
+ * const inDir = await Deno.makeTempDir(), outDir = await Deno.makeTempDir();
+ * const ac = new AbortController(); // e.g. aborted on SIGINT: a rerun resumes
+ * const r = await preprocessDataset(inDir, outDir, { shard: "1/4", signal: ac.signal });
+ * console.assert(r.total === 0 && !r.aborted); // an empty folder: nothing to do
  * ```
  */
 export async function preprocessDataset(
