@@ -9,6 +9,10 @@
  *   space is ignored and `\` is read as `/` (so CASIA-WebFace's cleaned lists,
  *   `0000045\001.jpg 0`, work too).
  *
+ * Preprocessing a VGGFace2 root (`deno task preprocess --in ROOT --out OUT`) mirrors its tree, so
+ * `OUT/train` and `OUT/test` are then plain `folders` sets (the lists stay with the originals, as
+ * photos without a detected face are left out of OUT).
+ *
  * @example
  * ```ts
  * import { detectLayout } from "./layout.ts";
