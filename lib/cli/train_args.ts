@@ -208,15 +208,22 @@ export function parseTrainArgs(args: string[]): TrainArgs {
   const momentum = num("momentum", { min: 0 });
   if (momentum !== undefined) config.optimizerOptions = { momentum };
   if (schedKind || str("warmup")) {
-    config.schedule = {
+    const schedule = {
       kind: schedKind ?? "constant" as ScheduleKind,
       warmupSteps: num("warmup", { int: true, min: 0 }),
       stepSize: num("step-size", { int: true, min: 1 }),
       gamma: num("gamma", { min: 0 }),
     };
+    config.schedule = Object.fromEntries(
+      Object.entries(schedule).filter(([, v]) => v !== undefined),
+    ) as typeof schedule;
   }
   const trunk = num("trunk-triplets", { int: true, min: 1 });
   if (trunk !== undefined) config.trunk = { tripletsPerStep: trunk };
+  // Flags not given leave their keys out (the trainer's defaults apply; config.json lists no holes).
+  for (const key of Object.keys(config) as (keyof typeof config)[]) {
+    if (config[key] === undefined) delete config[key];
+  }
   return {
     config,
     out,
