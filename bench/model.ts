@@ -1,6 +1,10 @@
 /**
- * `deno task bench model [--backend wasm] [--seconds S] [--batches 16,32] [--quick]
+ * `deno task bench model [--backends wasm,native] [--seconds S] [--batches 16,32] [--quick]
  *  [--no-torch] [--torch-sizes 96,224] [--torch-timeout 120]`
+ *
+ * Every case runs on each backend of `--backends` (`--backend` names one), in the same process,
+ * side by side with PyTorch: wasm (XNNPACK) and native (oneDNN through FFI; skipped, saying why,
+ * where libdnnl.so.2 cannot load).
  *
  * Forward and training-step throughput (images/s) of nn2 at 96 and 224 and nn4-small2 at 96, at
  * batch 16 and 32, with the achieved GFLOP/s from the model's multiply-add count (2 FLOPs per
@@ -46,6 +50,8 @@ interface Measured {
 
 interface Row extends Case {
   mode: Mode;
+  /** Our backend that ran it ("wasm", "native", …). */
+  backend: string;
   /** Multiply-adds per image (forward). */
   macs: number;
   ours?: Measured;
@@ -191,6 +197,7 @@ function renderTable(rows: Row[]): string {
     "size",
     "batch",
     "mode",
+    "backend",
     "ours img/s",
     "ours GFLOP/s",
     "ours img/CPU-s",
@@ -204,6 +211,7 @@ function renderTable(rows: Row[]): string {
     `${r.size}`,
     r.microBatches ? `${r.batch} (${r.microBatches}×${r.batch / r.microBatches})` : `${r.batch}`,
     r.mode,
+    r.backend,
     r.ours ? fmt(r.ours.imagesPerSecond) : `failed: ${r.oursError}`,
     fmt(r.gflops, 1),
     fmt(perCpu(r.ours, r.batch)),
@@ -228,11 +236,11 @@ const loadAverage = () => {
 /** Runs the benchmark; `args` are the flags after `deno task bench model`. */
 export default async function benchModel(args: string[]): Promise<void> {
   const flags = parseArgs(args, {
-    string: ["backend", "seconds", "batches", "torch-sizes", "torch-timeout"],
+    string: ["backend", "backends", "seconds", "batches", "torch-sizes", "torch-timeout"],
     boolean: ["torch", "quick"],
     negatable: ["torch"],
     default: {
-      backend: "wasm",
+      backends: "wasm,native",
       seconds: "2",
       batches: "16,32",
       torch: true,
@@ -240,10 +248,23 @@ export default async function benchModel(args: string[]): Promise<void> {
       "torch-timeout": "120",
     },
   });
-  const choice = await initBackend(flags.backend as BackendPreference);
-  console.log(choice.summary);
-  // PyTorch gets as many threads as our backend computes on (wasm: its XNNPACK pool).
-  const threads = choice.threads ?? navigator.hardwareConcurrency ?? 1;
+  const wanted = String(flags.backend ?? flags.backends).split(",").map((b) => b.trim());
+  const backends: { name: string; threads: number }[] = [];
+  for (const b of wanted) {
+    try {
+      const choice = await initBackend(b as BackendPreference);
+      console.log(choice.summary);
+      backends.push({
+        name: choice.name,
+        threads: choice.threads ?? navigator.hardwareConcurrency ?? 1,
+      });
+    } catch (e) {
+      console.log(`${b}: skipped (${(e as Error).message.split("\n")[0]})`);
+    }
+  }
+  if (backends.length === 0) throw new Error(`bench model: none of ${wanted.join(", ")} started`);
+  // PyTorch gets as many threads as our backends compute on (wasm: its XNNPACK pool).
+  const threads = Math.max(...backends.map((b) => b.threads));
   const minSeconds = Number(flags.seconds);
   const batches = String(flags.batches).split(",").map(Number);
   const torchSizes = String(flags["torch-sizes"]).split(",").map(Number);
@@ -273,39 +294,67 @@ export default async function benchModel(args: string[]): Promise<void> {
       cases.splice(cases.length - 1, 0, [{ model, size, batch: 32, microBatches: 2 }, "train"]);
     }
     for (const [c, mode] of cases) {
-      const row: Row = { ...c, mode, macs };
-      try {
-        row.ours = await measureOurs(c, mode, minSeconds);
-        row.gflops = gflopsOf(row.ours.imagesPerSecond, macs, mode);
-      } catch (e) {
-        // The reason only ("wasm heap exhausted: cannot allocate 0.03 GiB more"), not the advice.
-        row.oursError = (e as Error).message.split("\n")[0].split(/ \(|; /)[0].slice(0, 60);
-      }
+      let torch: Measured | undefined;
+      let torchError: string | undefined;
       if (python && model === "nn2" && torchSizes.includes(size) && !c.microBatches) {
         try {
-          row.torch = await measureTorch(python, c, mode, minSeconds, torchTimeout, threads);
-          if (row.ours) row.ratio = row.ours.imagesPerSecond / row.torch.imagesPerSecond;
+          torch = await measureTorch(python, c, mode, minSeconds, torchTimeout, threads);
         } catch (e) {
-          row.torchError = (e as Error).message.slice(0, 60);
+          torchError = (e as Error).message.slice(0, 60);
         }
       }
-      rows.push(row);
-      console.error(
-        `  ${model}@${size} b${c.batch}${c.microBatches ? `/${c.microBatches}` : ""} ${mode}: ` +
-          (row.ours ? `${fmt(row.ours.imagesPerSecond)} img/s` : `failed (${row.oursError})`) +
-          (row.torch ? `, PyTorch ${fmt(row.torch.imagesPerSecond)} img/s` : ""),
-      );
+      for (const b of backends) {
+        // Micro-batches only where one pass does not fit (the wasm heap).
+        if (c.microBatches && b.name !== "wasm") continue;
+        await tf.setBackend(b.name);
+        const row: Row = { ...c, mode, macs, backend: b.name, torch, torchError };
+        try {
+          row.ours = await measureOurs(c, mode, minSeconds);
+          row.gflops = gflopsOf(row.ours.imagesPerSecond, macs, mode);
+        } catch (e) {
+          // The reason only ("wasm heap exhausted: cannot allocate 0.03 GiB more"), not the advice.
+          row.oursError = (e as Error).message.split("\n")[0].split(/ \(|; /)[0].slice(0, 60);
+        }
+        if (row.ours && torch) row.ratio = row.ours.imagesPerSecond / torch.imagesPerSecond;
+        rows.push(row);
+        console.error(
+          `  ${model}@${size} b${c.batch}${c.microBatches ? `/${c.microBatches}` : ""} ${mode} ` +
+            `${b.name}: ` +
+            (row.ours ? `${fmt(row.ours.imagesPerSecond)} img/s` : `failed (${row.oursError})`) +
+            (torch ? `, PyTorch ${fmt(torch.imagesPerSecond)} img/s` : ""),
+        );
+      }
     }
   }
+  const loadEnd = loadAverage();
   console.log(
-    `\nforward and training-step throughput on ${choice.name}` +
-      (choice.threads
-        ? ` (${choice.threads} thread${choice.threads === 1 ? "" : "s"}; PyTorch the same)`
-        : "") +
+    `\nforward and training-step throughput on ` +
+      backends.map((b) => `${b.name} (${b.threads} thread${b.threads === 1 ? "" : "s"})`)
+        .join(", ") +
+      `; PyTorch on ${threads} thread${threads === 1 ? "" : "s"}` +
       ` (GFLOP/s = 2 × multiply-adds × img/s; training = 3 forward passes)`,
   );
   console.log(renderTable(rows));
-  console.log(`load average: ${loadStart} at start, ${loadAverage()} at end`);
+  console.log(`load average: ${loadStart} at start, ${loadEnd} at end`);
   console.log(`total ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  console.log(JSON.stringify({ backend: choice.name, loadStart, rows }));
+  console.log(JSON.stringify({
+    backends: backends.map((b) => b.name),
+    threads,
+    loadStart,
+    loadEnd,
+    rows: rows.map((r) => ({
+      backend: r.backend,
+      model: r.model,
+      size: r.size,
+      batch: r.batch,
+      ...(r.microBatches ? { microBatches: r.microBatches } : {}),
+      mode: r.mode,
+      imagesPerSecond: r.ours ? +r.ours.imagesPerSecond.toFixed(3) : null,
+      ...(r.oursError ? { error: r.oursError } : {}),
+      gflops: r.gflops == null ? null : +r.gflops.toFixed(2),
+      imagesPerCpuSecond: r.ours ? +perCpu(r.ours, r.batch)!.toFixed(3) : null,
+      torchImagesPerSecond: r.torch ? +r.torch.imagesPerSecond.toFixed(3) : null,
+      ratio: r.ratio == null ? null : +r.ratio.toFixed(4),
+    })),
+  }));
 }

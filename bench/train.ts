@@ -1,6 +1,7 @@
 /**
  * `deno task bench train [--sizes 96,224] [--mining 1800] [--p 45] [--micro 90,16] [--chunk 180,32]
- * [--micro-batches 2,1] [--model nn2] [--width 1] [--backend wasm] [--in-process] [--json]`: one
+ * [--native-micro 90,32] [--native-chunk 180,90] [--micro-batches 2,1] [--model nn2] [--width 1]
+ * [--backend wasm,native] [--in-process] [--json]`: one
  * FaceNet-style round per input size — embed a 1,800-image mining batch (45 identities × 40)
  * without gradient in chunks, mine semi-hard triplets, then train on the mined triplets in
  * micro-batches with gradient accumulation — through `trainEmbedding`, and reports peak RSS and
@@ -8,7 +9,10 @@
  *
  * Each size runs in its own child process (unless `--in-process`), so its peak RSS is its own: the
  * wasm heap only grows, and it is 32-bit (≤ 4 GB), which is why 224 needs micro-batches ≤ 16 images
- * and embedding chunks ≤ 32. To keep the whole bench under ~8 minutes on 2 cores, each round trains
+ * and embedding chunks ≤ 32. The native backend (oneDNN, tensors in JS memory) has no such heap:
+ * it trains 224 in micro-batches of 32 (`--native-micro`, `--native-chunk`). Every size runs on
+ * each backend of `--backend` (a comma list; native is skipped, saying why, where libdnnl.so.2
+ * cannot load), so the table compares the peak RSS of both paths. To keep the whole bench under ~8 minutes on 2 cores, each round trains
  * only the first `--micro-batches` micro-batches of the mined set (a full round trains them all);
  * the table gives the measured rates and the extrapolated time of a full round. Images are random
  * standardised tensors (no decoding: the loader is measured by `deno task bench data`). Peak RSS is
@@ -20,7 +24,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { parseArgs } from "@std/cli";
 import { TASK_PERMISSIONS } from "../lib/cli/mod.ts";
-import { type BackendPreference, initBackend } from "../lib/backend/mod.ts";
+import { type BackendPreference, dnnlUnavailableReason, initBackend } from "../lib/backend/mod.ts";
 import { type ModelName } from "../lib/model/mod.ts";
 import { type BatchLoader, trainEmbedding } from "../lib/train/mod.ts";
 
@@ -156,6 +160,8 @@ export default async function benchTrain(args: string[]): Promise<void> {
       "micro",
       "chunk",
       "micro-batches",
+      "native-micro",
+      "native-chunk",
       "model",
       "width",
       "backend",
@@ -169,9 +175,11 @@ export default async function benchTrain(args: string[]): Promise<void> {
       micro: "90,16",
       chunk: "180,32",
       "micro-batches": "2,1",
+      "native-micro": "90,32",
+      "native-chunk": "180,90",
       model: "nn2",
       width: "1",
-      backend: "wasm",
+      backend: "wasm,native",
     },
     unknown: (a: string) => {
       throw new Error(`bench train: unknown flag '${a}'`);
@@ -186,18 +194,33 @@ export default async function benchTrain(args: string[]): Promise<void> {
   const rows: Row[] = [];
   if (!f["in-process"]) {
     const t0 = performance.now();
-    for (let i = 0; i < sizes.length; i++) {
-      const before = loadAvg();
-      const row = await roundInChild(sizes[i], at(micro, i), at(chunk, i), at(maxMicros, i), f);
-      row.loadBefore = before;
-      row.loadAfter = loadAvg();
-      rows.push(row);
-      console.log(JSON.stringify(row));
+    for (const backend of String(f.backend).split(",").map((b) => b.trim())) {
+      const why = backend === "native" ? dnnlUnavailableReason() : undefined;
+      if (why) {
+        console.log(`native skipped: ${why}`);
+        continue;
+      }
+      const native = backend === "native";
+      const mbs = native ? list(f["native-micro"] as string) : micro;
+      const chs = native ? list(f["native-chunk"] as string) : chunk;
+      for (let i = 0; i < sizes.length; i++) {
+        const before = loadAvg();
+        const row = await roundInChild(sizes[i], at(mbs, i), at(chs, i), at(maxMicros, i), {
+          ...f,
+          backend,
+        });
+        row.backend ??= backend;
+        row.loadBefore = before;
+        row.loadAfter = loadAvg();
+        rows.push(row);
+        console.log(JSON.stringify(row));
+      }
     }
     report(rows, f.json as boolean, (performance.now() - t0) / 1000);
     return;
   }
-  const choice = await initBackend(f.backend as BackendPreference);
+  // In one process: the first backend of the list.
+  const choice = await initBackend(String(f.backend).split(",")[0].trim() as BackendPreference);
   console.log(choice.summary);
   for (let i = 0; i < sizes.length; i++) {
     const size = sizes[i];
