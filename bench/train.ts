@@ -25,7 +25,7 @@ import * as tf from "@tensorflow/tfjs";
 import { parseArgs } from "@std/cli";
 import { TASK_PERMISSIONS } from "../lib/cli/mod.ts";
 import { type BackendPreference, dnnlUnavailableReason, initBackend } from "../lib/backend/mod.ts";
-import { type ModelName } from "../lib/model/mod.ts";
+import type { ModelName } from "../lib/model/mod.ts";
 import { type BatchLoader, trainEmbedding } from "../lib/train/mod.ts";
 
 let sampledPeak = 0;

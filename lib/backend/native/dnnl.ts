@@ -280,7 +280,11 @@ export function dimsOf(dims: readonly number[]): BigInt64Array {
 }
 
 /** A memory descriptor (f32 unless given) with logical `dims` laid out by `tag`. */
-export function memoryDesc(dims: readonly number[], tag: number, dataType: number = DNNL.f32) {
+export function memoryDesc(
+  dims: readonly number[],
+  tag: number,
+  dataType: number = DNNL.f32,
+): Uint8Array {
   const md = new Uint8Array(MD_BYTES);
   check(
     openDnnl().sym.dnnl_memory_desc_init_by_tag(md, dims.length, dimsOf(dims), dataType, tag),

@@ -19,7 +19,7 @@ export const NATIVE_BACKEND = "native";
 /** A cpu backend whose heavy kernels run on oneDNN. */
 export class NativeBackend extends MathBackendCPU implements NativeKernelBackend {
   /** Cached oneDNN primitives (freed by {@link NativeBackend.dispose}). */
-  readonly primitives = new PrimitiveCache(512);
+  readonly primitives: PrimitiveCache = new PrimitiveCache(512);
 
   override dispose(): void {
     this.primitives.clear();

@@ -272,7 +272,11 @@ export function withFallback(
   name: string,
 ): (args: KernelArgs) => Out {
   return (args) => {
-    const out = native(args.inputs as Record<string, tf.TensorInfo>, args.backend as NativeKernelBackend, args.attrs ?? {});
+    const out = native(
+      args.inputs as Record<string, tf.TensorInfo>,
+      args.backend as NativeKernelBackend,
+      args.attrs ?? {},
+    );
     if (out) return out;
     if (!fallback) throw new Error(`native backend: kernel ${name} has no cpu fallback`);
     return fallback(args);
