@@ -64,7 +64,7 @@ Deno.test("embed() loads a run folder's model, crops at its input size, and rele
   }
 });
 
-Deno.test("embed() names a folder without a model, and a bad crop option", async () => {
+Deno.test("embed() names a folder without a model, an unreadable image and a bad crop option", async () => {
   const dir = await Deno.makeTempDir();
   const one = tf.zeros([8, 8, 3]) as tf.Tensor3D;
   try {
@@ -75,6 +75,16 @@ Deno.test("embed() names a folder without a model, and a bad crop option", async
     );
     // deno-lint-ignore no-explicit-any
     await assert.rejects(() => embed(one, { crop: 3 as any }), /'crop' must be/);
+    await Deno.writeFile(`${dir}/empty.png`, new Uint8Array(0));
+    await assert.rejects(
+      () => embed([one, `${dir}/empty.png`]),
+      (e: Error) =>
+        e.message.startsWith("embed: cannot read image") && e.message.includes("empty.png"),
+    );
+    await assert.rejects(
+      () => embed(new TextEncoder().encode("not an image at all")),
+      (e: Error) => e.message.includes("'bytes #0'") && /not-an-image|unsupported/i.test(e.message),
+    );
   } finally {
     one.dispose();
     await Deno.remove(dir, { recursive: true });
