@@ -327,7 +327,15 @@ function httpSource(base: string): Source {
   return {
     describe: base,
     async hashFile() {
-      const res = await fetch(new URL("SHA256SUMS", base));
+      let res: Response;
+      try {
+        res = await fetch(new URL("SHA256SUMS", base));
+      } catch (e) {
+        throw new Error(
+          `download: cannot reach ${base}: ${(e as Error).message}; ` +
+            `give a mirror or a folder holding the files with --from URL|DIR`,
+        );
+      }
       if (!res.ok) {
         await res.body?.cancel();
         return new Map();

@@ -230,6 +230,13 @@ Deno.test("downloadFiles() copies from a folder and names bad options before any
       downloadDataset("lfw", { from: `${dir}/src`, out: `${dir}/out3`, only: ["lfw.zip"] }),
       /unknown file 'lfw\.zip'; choose from lfw\.tgz, lfw-deepfunneled\.tgz, pairsDevTrain\.txt, pairsDevTest\.txt, pairs\.txt/,
     );
+    // A site that cannot be reached (a closed port on the loopback address) is named, with the way out.
+    const closed = serve(new Map());
+    await closed.close();
+    await assert.rejects(
+      downloadDataset("lfw", { from: closed.url, out: `${dir}/out4`, only: ["pairs.txt"] }),
+      /cannot reach http:\/\/127\.0\.0\.1:\d+\/: .*--from URL\|DIR/,
+    );
     await assert.rejects(Deno.stat(`${dir}/out2`), Deno.errors.NotFound);
     await assert.rejects(Deno.stat(`${dir}/out3`), Deno.errors.NotFound);
   } finally {
