@@ -112,9 +112,10 @@ export async function readImages(
     try {
       out.push({ name, image: await decodeImage(item, { name }) });
     } catch (e) {
-      throw new Error(`${caller}: cannot read image '${name}': ${(e as Error).message}`, {
-        cause: e,
-      });
+      // decodeImage's message names the file too: keep only its reason.
+      const reason = (e as Error).message.replace(/^decodeImage: (cannot read )?'[^']*':? */, "")
+        .replace(/: readfile '[^']*'$/, "");
+      throw new Error(`${caller}: cannot read image '${name}': ${reason}`, { cause: e });
     }
   }
   return out;
