@@ -148,7 +148,7 @@ export async function decodeImage(
   let image: DecodedImage;
   try {
     const own = decodeOwn(bytes, maxPixels);
-    if (own) checkMinSide(own.width, own.height, minSide);
+    if (own) checkMinSide(own, minSide, name);
     if (own && !square) {
       image = own;
     } else {
@@ -160,10 +160,12 @@ export async function decodeImage(
           minSide,
           strict: options.strict ?? true,
           square,
+          name,
         });
     }
   } catch (e) {
     if (e instanceof ImageDecodeError) {
+      if (e.message.startsWith(`decodeImage: '${name}'`)) throw e; // already names the file
       throw new ImageDecodeError(e.reason, `${e.message} ('${name}')`);
     }
     const msg = (e as Error).message ?? String(e);
@@ -189,11 +191,15 @@ function rawInput(sharp: SharpFactory, image: RgbImage): SharpPipeline {
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
 }
 
-function checkMinSide(width: number, height: number, minSide: number): void {
-  if (Math.min(width, height) < minSide) {
+function checkMinSide(
+  size: { width: number; height: number },
+  minSide: number,
+  name: string,
+): void {
+  if (Math.min(size.width, size.height) < minSide) {
     throw new ImageDecodeError(
       "too-small",
-      `decodeImage: ${width}×${height} is below the ${minSide}-pixel minimum side`,
+      `decodeImage: '${name}' is ${size.width}×${size.height}, below the ${minSide}-pixel minimum side`,
     );
   }
 }
@@ -201,7 +207,7 @@ function checkMinSide(width: number, height: number, minSide: number): void {
 async function decodeWithSharp(
   sharp: SharpFactory,
   bytes: Uint8Array,
-  o: { maxPixels: number; minSide: number; strict: boolean; square?: SquareWindow },
+  o: { maxPixels: number; minSide: number; strict: boolean; square?: SquareWindow; name: string },
 ): Promise<DecodedImage> {
   const { maxPixels, strict, square } = o;
   // failOn "truncated": real face sets are full of JPEGs with harmless libjpeg warnings
@@ -220,7 +226,7 @@ async function decodeWithSharp(
       `decodeImage: ${meta.width}×${meta.height} exceeds the ${maxPixels}-pixel limit`,
     );
   }
-  checkMinSide(meta.width, meta.height, o.minSide);
+  checkMinSide({ width: meta.width, height: meta.height }, o.minSide, o.name);
   return await finishWithSharp(input.rotate(), meta.format ?? "unknown", square);
 }
 
