@@ -6,7 +6,6 @@ export * from "./figure.ts";
 export * from "./line_figure.ts";
 export * from "./histogram_figure.ts";
 export * from "./bar_figure.ts";
-export * from "./pca.ts";
 export * from "./scatter_figure.ts";
 export * from "./png.ts";
 export * from "./image_grid_figure.ts";
