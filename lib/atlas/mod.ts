@@ -6,3 +6,4 @@ export * from "./classify_run.ts";
 export * from "./atlas_cell.ts";
 export * from "./findings_text.ts";
 export * from "./phase_diagram.ts";
+export * from "./printed_value_readings.ts";
