@@ -87,7 +87,12 @@ export function smallMultiplesFigure(
       ...(bottomRow ? { title: { text: options.xTitle ?? "step", standoff: 4 } } : {}),
       automargin: true,
     };
-    layout[`yaxis${axis}`] = { type: panel.logY ? "log" : "linear", automargin: true };
+    layout[`yaxis${axis}`] = {
+      type: panel.logY ? "log" : "linear",
+      // Powers of ten (10⁻⁴), not SI prefixes (100µ), on log axes.
+      ...(panel.logY ? { exponentformat: "power" } : {}),
+      automargin: true,
+    };
     annotations.push({
       text: `<b>${panel.title}</b>`,
       xref: `x${axis} domain`,

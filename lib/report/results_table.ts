@@ -68,9 +68,14 @@ export function formatCell(value: unknown, column: ResultColumn): string {
   }
 }
 
+/** A column's unit: its own, or "%" for percent columns. */
+function columnUnit(column: ResultColumn): string | undefined {
+  return column.unit ?? (column.format === "percent" ? "%" : undefined);
+}
+
 /** "label (unit)". */
 export function columnHeader(column: ResultColumn): string {
-  const unit = column.unit ?? (column.format === "percent" ? "%" : undefined);
+  const unit = columnUnit(column);
   return unit ? `${column.label} (${unit})` : column.label;
 }
 
@@ -101,12 +106,19 @@ const isNumeric = (c: ResultColumn) => c.format !== "text";
  *   columns: [{ key: "miner", label: "miner", format: "text" }, { key: "acc", label: "accuracy", format: "percent" }],
  *   rows: [{ miner: "semihard", acc: 0.9 }],
  * });
- * console.assert(html.includes("<th>accuracy (%)</th>") && html.includes(">90.0<"));
+ * console.assert(html.includes('<th>accuracy<br><span class="unit">(%)</span></th>'));
+ * console.assert(html.includes(">90.0<"));
  * ```
  */
 export function resultsTableHtml(table: ResultsTable): string {
   checkTable(table, "resultsTableHtml");
-  const head = table.columns.map((c) => `<th>${escapeHtml(columnHeader(c))}</th>`).join("");
+  // The unit goes on a line of its own, so that wide tables stay narrow.
+  const head = table.columns.map((c) => {
+    const unit = columnUnit(c);
+    return `<th>${escapeHtml(c.label)}${
+      unit ? `<br><span class="unit">(${escapeHtml(unit)})</span>` : ""
+    }</th>`;
+  }).join("");
   const body = table.rows.map((row) =>
     "<tr>" + table.columns.map((c, i) => {
       const text = escapeHtml(formatCell(row[c.key], c));
@@ -123,7 +135,8 @@ export function resultsTableHtml(table: ResultsTable): string {
     }).join("") + "</tr>"
   ).join("\n");
   const caption = table.caption ? `<caption>${escapeHtml(table.caption)}</caption>` : "";
-  return `<table class="results">${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
+  return `<div class="table-wrap" style="overflow-x:auto"><table class="results">${caption}` +
+    `<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
 }
 
 /**

@@ -144,9 +144,12 @@ export function sweepReport(cells: SweepCell[], options: SweepReportOptions): Re
     const gs = cells.filter((c) => c.group === g).sort((a, b) => a.x - b.x);
     const col = gs.filter(collapsed);
     const vs = gs.map((c) => num(c.values[h.key])).filter(Number.isFinite);
-    const range = vs.length
-      ? `${withUnit(Math.min(...vs), h)} to ${withUnit(Math.max(...vs), h)}`
-      : "no value";
+    const [lo, hi] = [withUnit(Math.min(...vs), h), withUnit(Math.max(...vs), h)];
+    const range = vs.length === 0
+      ? "no value"
+      : lo === hi
+      ? `${lo} at every ${sym}`
+      : `${lo} to ${hi}`;
     const collapse = col.length === 0
       ? "no collapse"
       : col.length === gs.length

@@ -117,7 +117,8 @@ figure{margin:0}figcaption{color:var(--muted);font-size:.85em;margin-top:.3em}
 table{border-collapse:collapse;font-size:.9em}
 table.results{margin:.5em 0;width:auto}
 table.results th,table.results td{padding:3px 10px;border-bottom:1px solid var(--rule);text-align:left;white-space:nowrap}
-table.results thead th{border-bottom:2px solid var(--fg);font-weight:600}
+table.results thead th{border-bottom:2px solid var(--fg);font-weight:600;white-space:normal;vertical-align:bottom;max-width:11em}
+table.results th .unit{font-weight:400;color:var(--muted)}
 table.results td.num{text-align:right;font-variant-numeric:tabular-nums}
 table.results caption{caption-side:bottom;text-align:left;color:var(--muted);font-size:.9em;padding-top:.4em}
 .swatch{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.45em;vertical-align:-.05em}

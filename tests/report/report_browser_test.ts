@@ -113,7 +113,14 @@ Deno.test({
         format: "percent",
         chance: 0.5,
       },
-      columns: [{ key: "loss", label: "final loss" }],
+      // As many columns as margin-sweep's table, so a page too wide for the window shows here.
+      columns: [
+        { key: "acc", label: "VAL@FAR=0.01", format: "percent" },
+        { key: "acc", label: "triplet accuracy", format: "percent" },
+        { key: "loss", label: "final loss", format: "fixed", digits: 3 },
+        { key: "loss", label: "d_ap", unit: "squared distance", format: "exponent" },
+        { key: "loss", label: "d_an", unit: "squared distance", format: "exponent" },
+      ],
       curves: [
         { key: "loss", label: "loss" },
         { key: "accuracy", label: "triplet accuracy" },

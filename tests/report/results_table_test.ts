@@ -37,7 +37,9 @@ Deno.test("formatCell() formats by column: percent, fixed, exponent, integer; Na
 
 Deno.test("resultsTableHtml() escapes cells, right-aligns numbers and puts a colour swatch by the variant", () => {
   const html = resultsTableHtml(table);
-  assert.ok(html.includes("<th>accuracy (%)</th>"));
+  assert.ok(html.includes('<th>accuracy<br><span class="unit">(%)</span></th>'));
+  assert.ok(html.includes('<th>d_ap<br><span class="unit">(squared distance)</span></th>'));
+  assert.ok(html.startsWith('<div class="table-wrap" style="overflow-x:auto">'));
   assert.ok(html.includes("hardest &lt;b&gt;"));
   assert.match(html, /<td class="num"[^>]*>91\.7<\/td>/);
   assert.match(html, /background:#1f77b4"><\/span>semihard/);

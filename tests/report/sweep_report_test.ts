@@ -52,6 +52,11 @@ Deno.test("sweepReport() writes its findings from the numbers: reversed numbers,
   );
 });
 
+Deno.test("sweepReport() says 'at every α' when a group's value does not change", () => {
+  const r = sweepReport(cells({ hardest: [0.6, 0.6] }), options);
+  assert.equal(r.findings![1], "hardest: accuracy 60.0% at every α; no collapse.");
+});
+
 Deno.test("sweepReport() colours each group the same in the headline, the table and the curves", () => {
   const r = sweepReport(cells({ semihard: [0.9, 0.8], hardest: [0.5, 0.51] }), options);
   const lineColor = (t: Record<string, unknown>) => (t.line as { color: string }).color;

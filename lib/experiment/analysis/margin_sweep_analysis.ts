@@ -199,7 +199,7 @@ export function marginSweepAnalysis(
       columns: [
         { key: "valAtFar", label: `VAL@FAR=${far}`, format: "percent" },
         { key: "accuracy", label: "triplet accuracy", format: "percent" },
-        { key: "finalLoss", label: "final loss", format: "exponent", digits: 2 },
+        { key: "finalLoss", label: "final loss", format: "fixed", digits: 3 },
         { key: "dAp", label: "d_ap", unit: "squared distance", format: "exponent", digits: 2 },
         { key: "dAn", label: "d_an", unit: "squared distance", format: "exponent", digits: 2 },
       ],
