@@ -3,7 +3,8 @@
  * (findings generated from the data) beside one headline figure, a results table with units, notes,
  * then training curves as small multiples and any further figures, and last, folded, every summary
  * value, the config and the provenance. plotly.js (its minified cartesian bundle, 1.5 MB) is
- * inlined, so the page needs no network; it prints to PDF (A4 landscape) without clipped plots.
+ * inlined, so the page needs no network; it prints to PDF (A4 landscape): the page is at most 1040
+ * px wide, so plots drawn on screen fit the printed page.
  *
  * Older callers that pass only `{ title, summary, figures, notes }` get the summary as a table at
  * the top instead of the question and answer.
@@ -107,7 +108,7 @@ function provenanceLine(provenance: unknown): string {
 const STYLE = `
 :root{--fg:#1d1d1f;--muted:#5f6368;--rule:#d9d9de}
 *{box-sizing:border-box}
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1120px;margin:1.2em auto;padding:0 1.2em;color:var(--fg)}
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1040px;margin:1.2em auto;padding:0 1.2em;color:var(--fg)}
 h1{font-size:1.5em;margin:0 0 .1em}h2{font-size:1.1em;margin:1.6em 0 .5em;padding-bottom:.2em;border-bottom:1px solid var(--rule)}
 .meta{color:var(--muted);font-size:.85em;margin:0 0 1em}
 .lead{display:grid;grid-template-columns:minmax(260px,2fr) 3fr;gap:1.5em;align-items:start}
@@ -135,7 +136,7 @@ summary{cursor:pointer;font-weight:600}
 @media print{
  body{margin:0;padding:0;font-size:12px}
  h2{break-after:avoid}
- .lead,figure,.facenet-figure,table.results,tr{break-inside:avoid}
+ .lead,figure,.facenet-figure,table.results tr{break-inside:avoid}
  .modebar-container{display:none!important}
  details{border:none;padding:0}
  details>summary{list-style:none}
@@ -204,11 +205,13 @@ export async function renderReport(content: ReportContent): Promise<string> {
     content.curves?.length ? "More figures" : "Figures",
     (content.figures ?? []).map((f, i) => fig(f, `figure-${i}`)).join("\n"),
   );
-  const folded = (label: string, body: string) =>
-    `<details><summary>${label}</summary>\n${body}\n</details>`;
+  const folded = (label: string, body: string, printOpen = true) =>
+    `<details${
+      printOpen ? " data-print-open" : ""
+    }><summary>${label}</summary>\n${body}\n</details>`;
   const json = (value: unknown) => `<pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre>`;
   const tail = [
-    hasResults ? folded("All summary values", recordTable(content.summary)) : "",
+    hasResults ? folded("All summary values", recordTable(content.summary), false) : "",
     content.config !== undefined
       ? folded(
         "Config",
@@ -237,9 +240,10 @@ ${curves}
 ${figures}
 ${tail ? `<h2>Config and provenance</h2>\n${tail}` : ""}
 <script>
-// Open the folded sections when printing, so the PDF holds them.
+// Open the config and provenance when printing, so the PDF holds them (every summary value is in
+// summary.json beside the report, and the results table already shows the main ones).
 window.addEventListener("beforeprint", function () {
-  document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+  document.querySelectorAll("details[data-print-open]").forEach(function (d) { d.open = true; });
 });
 </script>
 </body></html>

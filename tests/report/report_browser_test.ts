@@ -58,6 +58,8 @@ function withLayoutProbe(html: string): string {
       findings: box(document.querySelector(".findings")),
       table: box(document.querySelector("table.results")),
       svgs: document.querySelectorAll(".main-svg").length,
+      maxPlotWidth: Math.max.apply(null, Array.from(document.querySelectorAll(".main-svg"))
+        .map(function (e) { return e.getBoundingClientRect().width; })),
       pageWidth: document.documentElement.scrollWidth,
       viewport: { width: innerWidth, height: innerHeight },
     };
@@ -167,6 +169,11 @@ Deno.test({
     // headline + curves + the extra figure
     assert.ok(info.svgs >= 3, `expected ≥ 3 drawn plots, found ${info.svgs}`);
     assert.ok(info.pageWidth <= info.viewport.width, `page scrolls sideways: ${info.pageWidth} px`);
+    // A4 landscape less 12 mm margins is 273 mm = 1031 CSS px: plots drawn on screen fit when printed.
+    assert.ok(
+      info.maxPlotWidth <= 1031,
+      `a plot is ${info.maxPlotWidth} px wide, wider than A4 landscape`,
+    );
 
     const pdf = join(OUT, "report.pdf");
     await Deno.remove(pdf).catch(() => {});
