@@ -1,10 +1,21 @@
 /**
  * `deno task experiment <name> [--preset ci|small|paper] [--set key=value …] [--out DIR] [--seed N]
- * [--backend B]`, or `deno task experiment --list`.
+ * [--backend B] [--shard k/n | --merge] [--fresh] [--json]`, or `deno task experiment --list`.
+ *
+ * Cells are cached under `<out>/<name>/cells/`, so a killed run started again with the same `--out`
+ * continues where it stopped. To spread a sweep over machines, run `--shard k/n` for k = 1..n (each
+ * runs cells k, k + n, …), gather their `cells/` folders into one `--out`, then `--merge`:
+ *
+ * ```sh
+ * # Slurm job array: sbatch --array=1-8 job.sh, with job.sh running
+ * deno task experiment margin-sweep --preset small --out /shared/runs --shard ${SLURM_ARRAY_TASK_ID}/8
+ * # then, once all eight finished:
+ * deno task experiment margin-sweep --preset small --out /shared/runs --merge
+ * ```
  * @module
  */
 import { parseArgs } from "@std/cli";
-import type { BackendPreference } from "../lib/backend/mod.ts";
+import { type BackendPreference, initBackend } from "../lib/backend/mod.ts";
 import {
   EXIT_CODES,
   listenForInterrupt,
@@ -12,22 +23,33 @@ import {
   UsageError,
   withStdoutOnStderr,
 } from "../lib/cli/mod.ts";
-import { type PresetName, PRESETS, resolveConfig, runExperiment } from "./define_experiment.ts";
-import { registry } from "./registry.ts";
+import {
+  type PresetName,
+  PRESETS,
+  resolveConfig,
+  runExperiment,
+  runSweep,
+} from "../lib/experiment/mod.ts";
+import type { AnyExperiment } from "../lib/experiment/mod.ts";
+import { parseShard } from "../lib/data/mod.ts";
+import { experiments as registry } from "./registry.ts";
 
 const USAGE =
   `usage: deno task experiment <name> [--preset ci|small|paper] [--set key=value …] [--out DIR]
                                [--seed N] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu|webgpu]
+                               [--shard k/n | --merge] [--fresh] [--json]
        deno task experiment --list
        deno task experiment <name> --show-config   (print the resolved config and exit)
+       --shard k/n: run only cells k, k+n, … and cache them (no report); --merge: analyse
+       cached cells only (fails naming missing ones); --fresh: rerun cached cells
        --json: stdout is the summary as one JSON object (everything else on stderr)
 exit codes: 0 done, 1 runtime failure, 2 usage error, 130 interrupted`;
 
 /** Runs the CLI with `args`; returns the exit code (0, 1 failure, 2 usage error, 130 Ctrl-C). */
 export async function main(args: string[]): Promise<number> {
   const flags = parseArgs(args, {
-    string: ["preset", "out", "seed", "backend"],
-    boolean: ["list", "help", "show-config", "json"],
+    string: ["preset", "out", "seed", "backend", "shard"],
+    boolean: ["list", "help", "show-config", "json", "merge", "fresh"],
     collect: ["set"],
     alias: { h: "help" },
     unknown: (arg) => {
@@ -68,10 +90,15 @@ export async function main(args: string[]): Promise<number> {
   }
   const set = (flags.set as unknown[]).map(String);
   let config;
+  const shardText = flags.shard as string | undefined;
   try {
     config = resolveConfig(exp, { preset, set, seed });
+    if (shardText !== undefined) parseShard(shardText);
   } catch (e) {
-    throw new UsageError((e as Error).message); // a bad --set key or value
+    throw new UsageError((e as Error).message); // a bad --set key or value, or --shard
+  }
+  if (shardText !== undefined && flags.merge) {
+    throw new UsageError("--shard and --merge exclude each other: run the shards, then --merge");
   }
   if (flags["show-config"]) {
     console.log(JSON.stringify(config, null, 2));
@@ -79,15 +106,22 @@ export async function main(args: string[]): Promise<number> {
   }
   const interrupt = listenForInterrupt();
   try {
-    const run = () =>
-      runExperiment(exp, {
-        preset,
-        set,
-        seed,
-        outDir: flags.out as string | undefined,
-        backend: (flags.backend as BackendPreference | undefined) ?? "auto",
-        signal: interrupt.signal,
-      });
+    const options = {
+      preset,
+      set,
+      seed,
+      outDir: flags.out as string | undefined,
+      backend: (flags.backend as BackendPreference | undefined) ?? "auto",
+      signal: interrupt.signal,
+      cachedOnly: flags.merge as boolean,
+      cache: flags.fresh ? false : undefined,
+    };
+    if (shardText !== undefined) {
+      const shard = await withStdoutOnStderr(() => runShard(exp, shardText, options));
+      if (flags.json) console.log(JSON.stringify(shard));
+      return interrupt.signal.aborted ? EXIT_CODES.interrupted : EXIT_CODES.ok;
+    }
+    const run = () => runExperiment(exp, options);
     if (!flags.json) await run();
     else {
       const r = await withStdoutOnStderr(run);
@@ -101,6 +135,24 @@ export async function main(args: string[]): Promise<number> {
   } finally {
     interrupt.dispose();
   }
+}
+
+/** Runs one shard's cells (caching them) and prints which ran, which were cached, what is left. */
+async function runShard(
+  exp: AnyExperiment,
+  shard: string,
+  options: Parameters<typeof runExperiment>[1] & { backend: BackendPreference },
+) {
+  console.log((await initBackend(options.backend)).summary);
+  const r = await runSweep(exp, { ...options, shard });
+  const ran = r.cells.filter((c) => !c.cached).map((c) => c.name);
+  const cached = r.cells.filter((c) => c.cached).map((c) => c.name);
+  console.log(
+    `${exp.name} shard ${shard}: ${ran.length} cells run, ${cached.length} already cached, ` +
+      `${r.plan.length - r.cells.length} in other shards; cells in ${r.cacheDir}`,
+  );
+  console.log(`when every shard has finished: deno task experiment ${exp.name} … --merge`);
+  return { experiment: exp.name, shard, ran, cached, cells: r.plan.length, cacheDir: r.cacheDir };
 }
 
 if (import.meta.main) await runMain("experiment", main);

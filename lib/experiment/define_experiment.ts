@@ -121,8 +121,7 @@ export interface Experiment<
 }
 
 /** Any experiment, whatever its config, summary and cell result (the registry's value type). */
-// deno-lint-ignore no-explicit-any
-export type AnyExperiment = Experiment<any, object, unknown>;
+export type AnyExperiment = Experiment<ExperimentConfig, object, unknown>;
 
 /**
  * Defines an experiment: resolves each preset (base + delta), checking that a delta changes only

@@ -26,6 +26,7 @@
 export * from "./config.ts";
 export * from "./check_choices.ts";
 export * from "./define_experiment.ts";
+export * from "./derive_experiment.ts";
 export * from "./resolve_config.ts";
 export * from "./preset_from_env.ts";
 export * from "./format_summary.ts";
@@ -35,3 +36,5 @@ export * from "./run_sweep.ts";
 export * from "./run_experiment.ts";
 export * from "./experiment_data.ts";
 export * from "./train_variant.ts";
+export * from "./loss_settings.ts";
+export * from "./problem_variant.ts";

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
-import { runExperiment } from "../../experiments/define_experiment.ts";
-import { caseStudy, hardestPairs } from "../../experiments/case_study.ts";
+import { runExperiment } from "../../lib/experiment/mod.ts";
+import { hardestPairs } from "../../lib/experiment/analysis/mod.ts";
+import { caseStudy } from "../../experiments/case_study.ts";
+import { assertBehaviourUnchanged } from "./_behaviour.ts";
 
 Deno.test("case-study (ci) draws the hardest positive and negative pairs as grids, distances sorted", async () => {
   await useTestBackend();
@@ -10,6 +12,7 @@ Deno.test("case-study (ci) draws the hardest positive and negative pairs as grid
     const r = await assertNoLeak(() =>
       runExperiment(caseStudy, { preset: "ci", outDir, print: () => {}, progress: "silent" })
     );
+    assertBehaviourUnchanged("case-study", r.summary);
     const { show } = caseStudy.presets.ci;
     const pos = r.summary.hardestPositiveDistances as number[];
     const neg = r.summary.hardestNegativeDistances as number[];

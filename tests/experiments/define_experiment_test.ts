@@ -5,23 +5,45 @@ import {
   presetFromEnv,
   resolveConfig,
   runExperiment,
-} from "../../experiments/define_experiment.ts";
+} from "../../lib/experiment/mod.ts";
+
+type DemoConfig = {
+  seed: number;
+  lr: number;
+  margins: number[];
+  miner: "random" | "semihard";
+  bn: boolean;
+};
+const base: DemoConfig = { seed: 1, lr: 0.05, margins: [0.2, 1, 4], miner: "random", bn: false };
 
 const demo = defineExperiment({
   name: "demo",
   describe: "a demo",
+  base,
   presets: {
-    ci: { seed: 1, lr: 0.1, margins: [0.2, 1], miner: "random", bn: false },
-    small: { seed: 1, lr: 0.05, margins: [0.2, 1, 4], miner: "random", bn: false },
-    paper: { seed: 1, lr: 0.05, margins: [0.2], miner: "semihard", bn: true },
+    ci: { lr: 0.1, margins: [0.2, 1] },
+    small: {},
+    paper: { margins: [0.2], miner: "semihard", bn: true },
   },
-  async run(config, ctx) {
+  choices: { miner: ["random", "semihard"] },
+  async cell(config, ctx) {
     for (let step = 0; step < 3; step++) await ctx.log({ step, loss: config.lr * (3 - step) });
-    return { summary: { finalLoss: config.lr, margins: config.margins }, notes: ["why"] };
+    return { finalLoss: config.lr };
   },
+  analyse: (cells, config) => ({
+    summary: { finalLoss: cells[0].result.finalLoss, margins: config.margins },
+    notes: ["why"],
+  }),
 });
 
-Deno.test("resolveConfig() defaults to the small preset and coerces --set values by the preset's types", () => {
+Deno.test("defineExperiment() resolves each preset as the base with its delta applied", () => {
+  assert.deepEqual(demo.presets.small, base);
+  assert.deepEqual(demo.presets.ci, { ...base, lr: 0.1, margins: [0.2, 1] });
+  assert.deepEqual(demo.presets.paper, { ...base, margins: [0.2], miner: "semihard", bn: true });
+  assert.deepEqual(demo.deltas.small, {});
+});
+
+Deno.test("resolveConfig() defaults to the small preset and coerces --set values by the base's types", () => {
   assert.equal(resolveConfig(demo).lr, 0.05);
   const c = resolveConfig(demo, {
     preset: "ci",
@@ -32,7 +54,7 @@ Deno.test("resolveConfig() defaults to the small preset and coerces --set values
   assert.equal(resolveConfig(demo, { preset: "ci", set: { lr: 0.2 } }).lr, 0.2);
 });
 
-Deno.test("resolveConfig() rejects an unknown key, naming it and the valid keys", () => {
+Deno.test("resolveConfig() rejects an unknown key, a bad value and a value outside its choices", () => {
   assert.throws(
     () => resolveConfig(demo, { set: ["lerning_rate=0.1"] }),
     /unknown config key 'lerning_rate'; valid keys: seed, lr, margins, miner, bn/,
@@ -43,37 +65,53 @@ Deno.test("resolveConfig() rejects an unknown key, naming it and the valid keys"
   );
   assert.throws(() => resolveConfig(demo, { set: ["bn=maybe"] }), /expected true or false/);
   assert.throws(() => resolveConfig(demo, { set: ["lr"] }), /expects key=value, got 'lr'/);
+  assert.throws(
+    () => resolveConfig(demo, { set: ["miner=foo"] }),
+    /'miner' cannot be "foo"; valid choices: random, semihard/,
+  );
   // deno-lint-ignore no-explicit-any
   assert.throws(() => resolveConfig(demo, { preset: "huge" as any }), /unknown preset 'huge'/);
 });
 
-Deno.test("defineExperiment() rejects presets with different keys or types", () => {
-  const run = () => Promise.resolve({ summary: {} });
+Deno.test("defineExperiment() rejects a delta with a key the base lacks, another kind, or a bad choice", () => {
+  const parts = {
+    name: "bad",
+    describe: "",
+    cell: () => Promise.resolve(0),
+    analyse: () => ({ summary: {} }),
+  };
   assert.throws(
     () =>
       defineExperiment({
-        name: "bad",
-        describe: "",
-        presets: { ci: { seed: 1, a: 1 }, small: { seed: 1 }, paper: { seed: 1, a: 1 } } as never,
-        run,
+        ...parts,
+        base: { seed: 1, a: 1 },
+        presets: { ci: { b: 2 } as never, small: {}, paper: {} },
       }),
-    /preset 'small' has keys \[seed\], preset 'ci' has \[a,seed\]/,
+    /preset 'ci' sets 'b', which the base does not have; base keys: seed, a/,
   );
   assert.throws(
     () =>
       defineExperiment({
-        name: "bad",
-        describe: "",
-        presets: {
-          ci: { seed: 1, a: 1 },
-          small: { seed: 1, a: "x" },
-          paper: { seed: 1, a: 1 },
-        } as never,
-        run,
+        ...parts,
+        base: { seed: 1, a: 1 },
+        presets: { ci: {}, small: { a: "x" } as never, paper: {} },
       }),
-    /'a' is string in preset 'small' but number in 'ci'/,
+    /'a' is string in preset 'small' but number in the base/,
   );
-  assert.throws(() => defineExperiment({ ...demo, name: "Bad Name" }), /kebab-case/);
+  assert.throws(
+    () =>
+      defineExperiment({
+        ...parts,
+        base: { seed: 1, m: "x" },
+        presets: { ci: {}, small: {}, paper: { m: "y" } },
+        choices: { m: ["x"] },
+      }),
+    /preset 'paper': 'm' cannot be "y"; valid choices: x/,
+  );
+  assert.throws(
+    () => defineExperiment({ ...parts, name: "Bad Name", base, presets: demo.deltas }),
+    /kebab-case/,
+  );
 });
 
 Deno.test("runExperiment() writes the run folder, the summary and the report, and prints the summary", async () => {
@@ -87,7 +125,14 @@ Deno.test("runExperiment() writes the run folder, the summary and the report, an
       progress: "silent",
     });
     for (
-      const f of ["config.json", "provenance.json", "metrics.jsonl", "summary.json", "report.html"]
+      const f of [
+        "config.json",
+        "provenance.json",
+        "metrics.jsonl",
+        "summary.json",
+        "report.html",
+        "cells.json",
+      ]
     ) {
       assert.ok((await Deno.stat(`${r.dir}/${f}`)).isFile, f);
     }
@@ -95,6 +140,7 @@ Deno.test("runExperiment() writes the run folder, the summary and the report, an
     assert.equal(summary.experiment, "demo");
     assert.equal(summary.preset, "ci");
     assert.equal(summary.finalLoss, 0.1);
+    assert.equal(r.summary.finalLoss, 0.1); // typed: no cast
     assert.equal(r.history.length, 3);
     assert.ok(lines.some((l) => /finalLoss\s+0\.1/.test(l)), lines.join("\n"));
     assert.ok(lines.includes("note: why"));

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
-import { runExperiment } from "../../experiments/define_experiment.ts";
+import { runExperiment } from "../../lib/experiment/mod.ts";
+import { assertBehaviourUnchanged } from "./_behaviour.ts";
 import { distanceEps } from "../../experiments/distance_eps.ts";
 
 Deno.test("distance-eps (ci) finds NaN gradients only for √ and the √max(·,ε) dead zone at √ε", async () => {
@@ -10,7 +11,8 @@ Deno.test("distance-eps (ci) finds NaN gradients only for √ and the √max(·,
     const r = await assertNoLeak(() =>
       runExperiment(distanceEps, { preset: "ci", outDir, print: () => {}, progress: "silent" })
     );
-    const s = r.summary as Record<string, unknown>;
+    assertBehaviourUnchanged("distance-eps", r.summary);
+    const s = r.summary;
     assert.deepEqual(s.nanGradientAtZeroSeparation, ["euclidean"]);
     // The collapsed value of √max(·,ε) is √ε (3.1622776e-4 for ε = 1e-7, the monograph's d_ap = d_an).
     assert.ok(Math.abs((s.euclideanEpsValueAtCollapse as number) - Math.sqrt(1e-7)) < 1e-10);

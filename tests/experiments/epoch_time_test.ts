@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
-import { runExperiment } from "../../experiments/define_experiment.ts";
-import { epochTime, type MeasuredWay, projectSettings } from "../../experiments/epoch_time.ts";
+import { runExperiment } from "../../lib/experiment/mod.ts";
+import { projectSettings } from "../../lib/experiment/analysis/mod.ts";
+import { epochTime } from "../../experiments/epoch_time.ts";
+import { assertBehaviourUnchanged } from "./_behaviour.ts";
 
 Deno.test("epoch-time (ci) projects both monograph settings from measured step times", async () => {
   await useTestBackend();
@@ -10,8 +12,9 @@ Deno.test("epoch-time (ci) projects both monograph settings from measured step t
     const r = await assertNoLeak(() =>
       runExperiment(epochTime, { preset: "ci", outDir, print: () => {}, progress: "silent" })
     );
+    assertBehaviourUnchanged("epoch-time", r.summary);
     const c = epochTime.presets.ci;
-    const measured = r.summary.measured as Record<string, MeasuredWay & Record<string, number>>;
+    const measured = r.summary.measured;
     const trunk = measured.trunkWay, pk = measured.pkWay;
     for (const w of [trunk, pk]) {
       assert.equal(w.steps, c.steps);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
-import { runExperiment } from "../../experiments/define_experiment.ts";
-import { lossSettings, lossZoo } from "../../experiments/loss_zoo.ts";
+import { lossSettings, runExperiment } from "../../lib/experiment/mod.ts";
+import { lossZoo } from "../../experiments/loss_zoo.ts";
+import { assertBehaviourUnchanged } from "./_behaviour.ts";
 
 Deno.test("loss-zoo (ci) trains every loss at one budget with finite losses and a verification accuracy each", async () => {
   await useTestBackend();
@@ -10,8 +11,9 @@ Deno.test("loss-zoo (ci) trains every loss at one budget with finite losses and 
     const r = await assertNoLeak(() =>
       runExperiment(lossZoo, { preset: "ci", outDir, print: () => {}, progress: "silent" })
     );
+    assertBehaviourUnchanged("loss-zoo", r.summary);
     const { losses, steps } = lossZoo.presets.ci;
-    const results = r.summary.results as Record<string, Record<string, number | boolean | string>>;
+    const results = r.summary.results;
     assert.deepEqual(Object.keys(results), losses);
     for (const [loss, v] of Object.entries(results)) {
       assert.ok(Number.isFinite(v.finalLoss), `${loss}: final loss ${v.finalLoss}`);

@@ -60,3 +60,35 @@ Deno.test("experiment with an unknown name or preset exits 2 and says what is kn
   assert.equal(b.code, 2);
   assert.match(b.stderr, /unknown preset 'huge'/);
 });
+
+Deno.test("experiment --set with a value outside its choices exits 2 at once, naming the valid ones", async () => {
+  const started = performance.now();
+  const { code, stderr } = await cli("mining", "--preset", "ci", "--set", "miners=semihard,foo");
+  assert.equal(code, 2);
+  assert.match(stderr, /'miners' cannot be "foo"; valid choices: .*semihard.*hardest/);
+  assert.doesNotMatch(stderr, /synth|backend/); // nothing was generated or started
+  assert.ok(performance.now() - started < 30_000);
+});
+
+Deno.test("experiment --shard k/n runs its cells; --merge --json analyses the cached cells", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const args = ["distance-eps", "--preset", "ci", "--set", "steps=2", "--out", out];
+    const early = await cli(...args, "--merge");
+    assert.equal(early.code, 1);
+    assert.match(early.stderr, /cannot merge: 1 of 1 cells are not in/);
+    const shard = await cli(...args, "--shard", "1/1", "--json");
+    assert.equal(shard.code, 0, shard.stderr);
+    assert.deepEqual(JSON.parse(shard.stdout).ran, ["run"]);
+    const merged = await cli(...args, "--merge", "--json");
+    assert.equal(merged.code, 0, merged.stderr);
+    const summary = JSON.parse(merged.stdout);
+    assert.equal(summary.experiment, "distance-eps");
+    assert.deepEqual(summary.nanGradientAtZeroSeparation, ["euclidean"]);
+    const bad = await cli(...args, "--shard", "2/1");
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /expected 'k\/n' with 1 ≤ k ≤ n/);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { assertNoLeak, slowTests, useTestBackend } from "../_helpers/leak.ts";
-import { runExperiment } from "../../experiments/define_experiment.ts";
-import { collapseOnset, marginSweep } from "../../experiments/margin_sweep.ts";
-
-type Row = Record<string, number | boolean | string | null>;
+import { runExperiment } from "../../lib/experiment/mod.ts";
+import { collapseOnset } from "../../lib/experiment/analysis/mod.ts";
+import { marginSweep } from "../../experiments/margin_sweep.ts";
+import { assertBehaviourUnchanged } from "./_behaviour.ts";
 
 Deno.test("collapseOnset() is the smallest margin from which every larger one collapsed", () => {
   const o = (miner: string, margin: number, collapsed: boolean) => ({ miner, margin, collapsed });
@@ -27,8 +27,9 @@ Deno.test("margin-sweep (ci) collapses batch-hard at large margins, not semi-har
     const r = await assertNoLeak(() =>
       runExperiment(marginSweep, { preset: "ci", outDir, print: () => {}, progress: "silent" })
     );
+    assertBehaviourUnchanged("margin-sweep", r.summary);
     const { margins, miners, steps } = marginSweep.presets.ci;
-    const results = r.summary.results as Record<string, Row>;
+    const results = r.summary.results;
     const at = (miner: string, m: number) => results[`${miner} α=${m}`];
     const largest = Math.max(...margins), smallest = Math.min(...margins);
     assert.equal(Object.keys(results).length, margins.length * miners.length);
@@ -79,7 +80,7 @@ Deno.test("margin-sweep (ci) collapses batch-hard at large margins, not semi-har
     for (const v of saturated) {
       // Every triplet active: loss = α + d_ap − d_an exactly (means over the mined triplets).
       const alpha = Number(v.split("α=")[1]);
-      const { finalLoss, dAp, dAn } = results[v] as Record<string, number>;
+      const { finalLoss, dAp, dAn } = results[v];
       assert.ok(
         Math.abs(finalLoss - (alpha + dAp - dAn)) < 1e-3,
         `${v}: ${finalLoss} vs ${alpha + dAp - dAn}`,
@@ -113,7 +114,7 @@ Deno.test({
       const r = await assertNoLeak(() =>
         runExperiment(marginSweep, { preset: "small", outDir, print: () => {}, progress: "silent" })
       );
-      const results = r.summary.results as Record<string, Row>;
+      const results = r.summary.results;
       const { margins } = marginSweep.presets.small;
       const largest = Math.max(...margins);
       for (const m of margins) assert.equal(results[`hardest α=${m}`].collapsed, true, `α=${m}`);

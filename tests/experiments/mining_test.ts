@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
-import { runExperiment } from "../../experiments/define_experiment.ts";
-import { type MinerTally, mining } from "../../experiments/mining.ts";
+import { runExperiment } from "../../lib/experiment/mod.ts";
+import { mining } from "../../experiments/mining.ts";
+import { assertBehaviourUnchanged } from "./_behaviour.ts";
 
 Deno.test("mining (ci) reports collapse counts per miner over the seeds, reproducibly", async () => {
   await useTestBackend();
@@ -9,8 +10,9 @@ Deno.test("mining (ci) reports collapse counts per miner over the seeds, reprodu
   try {
     const quiet = { outDir, print: () => {}, progress: "silent" as const };
     const r = await assertNoLeak(() => runExperiment(mining, { preset: "ci", ...quiet }));
+    assertBehaviourUnchanged("mining", r.summary);
     const { miners, seeds } = mining.presets.ci;
-    const tally = r.summary.miners as Record<string, MinerTally>;
+    const tally = r.summary.miners;
     assert.deepEqual(Object.keys(tally), miners);
     for (const m of miners) {
       const t = tally[m];
@@ -31,10 +33,16 @@ Deno.test("mining (ci) reports collapse counts per miner over the seeds, reprodu
     const pick = miners.find((m) => tally[m].collapses > 0) ?? miners[0];
     const seed = tally[pick].collapsedSeeds[0] ?? seeds[0];
     const again = await assertNoLeak(() =>
-      runExperiment(mining, { preset: "ci", set: { miners: [pick], seeds: [seed] }, ...quiet })
+      runExperiment(mining, {
+        preset: "ci",
+        set: { miners: [pick], seeds: [seed] },
+        cache: false, // train it again: the cached cell would make this check pass trivially
+        ...quiet,
+      })
     );
     const first = tally[pick].perSeed.find((s) => s.seed === seed)!;
-    const second = (again.summary.miners as Record<string, MinerTally>)[pick].perSeed[0];
+    assert.equal(again.cellsRun, 1);
+    const second = again.summary.miners[pick].perSeed[0];
     assert.deepEqual(second, first);
     assert.equal(r.figures?.length, 3);
   } finally {

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
-import { runExperiment } from "../../experiments/define_experiment.ts";
+import { runExperiment } from "../../lib/experiment/mod.ts";
+import { assertBehaviourUnchanged } from "./_behaviour.ts";
 import { problem1Margin1 } from "../../experiments/problem1_margin1.ts";
-
-type Record_ = Record<string, unknown>;
 
 Deno.test("problem1-margin1 (ci) reproduces loss 1, accuracy 0 and d_ap = d_an = √ε, and names the overflow behind it", async () => {
   await useTestBackend();
@@ -12,7 +11,8 @@ Deno.test("problem1-margin1 (ci) reproduces loss 1, accuracy 0 and d_ap = d_an =
     const r = await assertNoLeak(() =>
       runExperiment(problem1Margin1, { preset: "ci", outDir, print: () => {}, progress: "silent" })
     );
-    const s = r.summary as Record_;
+    assertBehaviourUnchanged("problem1-margin1", r.summary);
+    const s = r.summary;
     const sqrtEps = Math.fround(Math.sqrt(1e-7)); // 3.1622776e-4, the monograph's printed value
     assert.equal(s.collapsed, true);
     assert.ok(Math.abs(s.lossMinusMargin as number) < 1e-6, `loss − margin = ${s.lossMinusMargin}`);
@@ -31,7 +31,7 @@ Deno.test("problem1-margin1 (ci) reproduces loss 1, accuracy 0 and d_ap = d_an =
     assert.match(s.mechanismSentence as string, /^overflow: .*zero vector.*absorbing state/);
     assert.ok((s.evidence as string[]).some((e) => /pre-L2 .*norm mean Infinity/.test(e)));
     // The monograph's three fixes, before and after from the same seed.
-    const fixes = s.fixes as Record<string, { before: Record_; after: Record_; fixed: boolean }>;
+    const fixes = s.fixes;
     assert.deepEqual(Object.keys(fixes), ["smaller-batch", "smaller-lr", "bigger-margin"]);
     for (const f of Object.values(fixes)) {
       assert.equal(f.before.finalLoss, s.finalLoss);

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
-import { runExperiment } from "../../experiments/define_experiment.ts";
+import { runExperiment } from "../../lib/experiment/mod.ts";
+import { assertBehaviourUnchanged } from "./_behaviour.ts";
 import { problem2Margin4 } from "../../experiments/problem2_margin4.ts";
-
-type Record_ = Record<string, unknown>;
 
 Deno.test("problem2-margin4 (ci) reproduces loss 4, chance accuracy and squared distances ~1e-6, and names the collinear collapse", async () => {
   await useTestBackend();
@@ -12,7 +11,8 @@ Deno.test("problem2-margin4 (ci) reproduces loss 4, chance accuracy and squared 
     const r = await assertNoLeak(() =>
       runExperiment(problem2Margin4, { preset: "ci", outDir, print: () => {}, progress: "silent" })
     );
-    const s = r.summary as Record_;
+    assertBehaviourUnchanged("problem2-margin4", r.summary);
+    const s = r.summary;
     assert.equal(s.collapsed, true);
     // Margin 4 > 2: every triplet active, loss = 4 + mean(d_ap − d_an) ≈ 4 when distances are tiny.
     assert.equal(s.activeFraction, 1);
@@ -50,7 +50,12 @@ Deno.test("problem2-margin4 (ci) reproduces loss 4, chance accuracy and squared 
     const d = s.dominantChannel as { share: number; top: number; second: number };
     assert.ok(d.share > 0.999, `top channel share ${d.share}`);
     assert.ok(d.top > 100 * d.second);
-    const fixes = s.fixes as Record<string, { before: Record_; after: Record_; fixed: boolean }>;
+    const fixes = s.fixes;
+    const after = (fix: string) => {
+      const a = fixes[fix].after;
+      assert.ok(!("diverged" in a), `${fix} diverged`);
+      return a;
+    };
     assert.deepEqual(Object.keys(fixes), ["batch-norm", "max-pooling", "no-final-l2"]);
     for (const f of Object.values(fixes)) {
       assert.equal(f.before.finalLoss, s.finalLoss);
@@ -58,9 +63,9 @@ Deno.test("problem2-margin4 (ci) reproduces loss 4, chance accuracy and squared 
     }
     // Batch norm removes the collapse at this budget.
     assert.equal(fixes["batch-norm"].fixed, true);
-    assert.equal(fixes["batch-norm"].after.collapsed, false);
+    assert.equal(after("batch-norm").collapsed, false);
     assert.ok(
-      (fixes["batch-norm"].after.dAn2 as number) > 1e-4,
+      after("batch-norm").dAn2 > 1e-4,
       "batch norm spreads the embedding",
     );
     assert.ok(r.figures && r.figures.length === 6);
