@@ -132,6 +132,35 @@ Deno.test({
 });
 
 Deno.test({
+  name: "native depthwise and separable convolutions match cpu",
+  ignore,
+  async fn() {
+    const cases: [number, number, number, "same" | "valid"][] = [
+      [3, 1, 1, "same"],
+      [3, 2, 2, "same"],
+      [5, 2, 1, "valid"],
+    ];
+    for (const [k, mult, stride, pad] of cases) {
+      await assertMatchesCpu(`depthwise ${k}/${mult}/${stride}/${pad}`, () => [
+        tf.depthwiseConv2d(
+          seeded([3, 12, 10, 5], k) as tf.Tensor4D,
+          seeded([k, k, 5, mult], 40 + k) as tf.Tensor4D,
+          stride,
+          pad,
+        ),
+        tf.separableConv2d(
+          seeded([2, 9, 9, 4], 50) as tf.Tensor4D,
+          seeded([k, k, 4, mult], 51) as tf.Tensor4D,
+          seeded([1, 1, 4 * mult, 6], 52) as tf.Tensor4D,
+          stride,
+          pad,
+        ),
+      ]);
+    }
+  },
+});
+
+Deno.test({
   name: "native MaxPool, AvgPool, their gradients and LRN forward/backward match cpu",
   ignore,
   async fn() {

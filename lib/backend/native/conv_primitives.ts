@@ -38,6 +38,11 @@ export interface ConvGeometry {
   strides: readonly [number, number];
   /** [top, left, bottom, right] */
   pads: readonly [number, number, number, number];
+  /**
+   * Depthwise (TensorFlow's DepthwiseConv2dNative): `filter` is [KH, KW, C, M] and `y` has C·M
+   * channels, run as a grouped convolution with C groups.
+   */
+  depthwise?: boolean;
 }
 
 /** Where a convolution's weights live: oneDNN's preferred layout, or HWIO read directly. */
@@ -53,13 +58,16 @@ export function setWeightsLayout(layout: WeightsLayout): void {
 function descs(g: ConvGeometry, layout: WeightsLayout) {
   const [n, h, w, c] = g.x;
   const [kh, kw, ci, co] = g.filter;
-  const [, oh, ow] = g.y;
+  const [, oh, ow, yc] = g.y;
+  // Depthwise: groups C, each 1 input channel to M outputs; [KH, KW, C, M] is hwigo with i = 1.
+  const wDims = g.depthwise ? [ci, co, 1, kh, kw] : [co, ci, kh, kw];
+  const wTag = g.depthwise ? DNNL.tagHwigo : DNNL.tagHwio;
   return {
     src: memoryDesc([n, c, h, w], DNNL.tagNhwc),
-    dst: memoryDesc([n, co, oh, ow], DNNL.tagNhwc),
-    userWeights: memoryDesc([co, ci, kh, kw], DNNL.tagHwio),
-    weights: memoryDesc([co, ci, kh, kw], layout === "any" ? DNNL.tagAny : DNNL.tagHwio),
-    bias: memoryDesc([co], DNNL.tagA),
+    dst: memoryDesc([n, yc, oh, ow], DNNL.tagNhwc),
+    userWeights: memoryDesc(wDims, wTag),
+    weights: memoryDesc(wDims, layout === "any" ? DNNL.tagAny : wTag),
+    bias: memoryDesc([yc], DNNL.tagA),
     strides: dimsOf(g.strides),
     padL: dimsOf([g.pads[0], g.pads[1]]),
     padR: dimsOf([g.pads[2], g.pads[3]]),
@@ -104,7 +112,8 @@ class WeightsAdapter implements Freeable {
 }
 
 const key = (kind: string, g: ConvGeometry, extra = "") =>
-  `${kind}|${g.x}|${g.filter}|${g.y}|${g.strides}|${g.pads}|${weightsLayout}|${extra}`;
+  `${kind}|${g.x}|${g.filter}|${g.y}|${g.strides}|${g.pads}|${!!g.depthwise}|${weightsLayout}|` +
+  extra;
 
 /** Forward convolution with optional bias and ReLU. */
 class ConvForward implements Freeable {

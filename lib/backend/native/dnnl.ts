@@ -22,6 +22,7 @@ export const DNNL = {
   tagAcb: 17,
   tagNhwc: 20,
   tagHwio: 30,
+  tagHwigo: 33,
   forwardTraining: 64,
   forwardInference: 96,
   backwardData: 160,

@@ -1,5 +1,6 @@
 /**
  * The kernels the native backend runs on oneDNN: Conv2D, FusedConv2D (bias, ReLU),
+ * DepthwiseConv2dNative (forward, as a grouped convolution: face detection),
  * Conv2DBackpropInput, Conv2DBackpropFilter, MaxPool, MaxPoolGrad, AvgPool, AvgPoolGrad, LRN,
  * LRNGrad, BatchMatMul and _FusedMatMul (bias, ReLU). Each reads its inputs' Float32Arrays and
  * writes a new output array in place (no copies). Attributes they do not cover (NCHW, dilations,
@@ -58,6 +59,7 @@ function convGeometry(
   xShape: number[],
   filterShape: number[],
   attrs: Record<string, unknown>,
+  depthwise = false,
 ): ConvGeometry | undefined {
   if ((attrs.dataFormat ?? "NHWC") !== "NHWC" || !isOne(attrs.dilations)) return undefined;
   const info = tf.backend_util.computeConv2DInfo(
@@ -67,17 +69,18 @@ function convGeometry(
     1,
     attrs.pad as "same",
     attrs.dimRoundingMode as "floor" | undefined,
-    false,
+    depthwise,
     "channelsLast",
   );
   const p = info.padInfo;
   if (p.top < 0 || p.left < 0 || p.bottom < 0 || p.right < 0) return undefined;
   return {
     x: [info.batchSize, info.inHeight, info.inWidth, info.inChannels],
-    filter: [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels],
+    filter: [info.filterHeight, info.filterWidth, info.inChannels, filterShape[3]],
     y: [info.batchSize, info.outHeight, info.outWidth, info.outChannels],
     strides: [info.strideHeight, info.strideWidth],
     pads: [p.top, p.left, p.bottom, p.right],
+    ...(depthwise ? { depthwise } : {}),
   };
 }
 
@@ -136,6 +139,16 @@ const fusedConv2D: NativeFn = ({ x, filter, bias }, backend, attrs) => {
   }
   const y = new Float32Array(size(g.y));
   convForward(backend.primitives, g, { x: xv, filter: fv, y, bias: bv }, activation === "relu");
+  return output(backend, g.y, y);
+};
+
+const depthwiseConv2D: NativeFn = ({ x, filter }, backend, attrs) => {
+  const xv = f32(backend, x);
+  const fv = f32(backend, filter);
+  const g = convGeometry(x.shape, filter.shape, attrs, true);
+  if (!xv || !fv || !g) return undefined;
+  const y = new Float32Array(size(g.y));
+  convForward(backend.primitives, g, { x: xv, filter: fv, y });
   return output(backend, g.y, y);
 };
 
@@ -250,6 +263,7 @@ const batchMatMul = (fused: boolean): NativeFn => ({ a, b, bias }, backend, attr
 export const NATIVE_KERNELS: Record<string, NativeFn> = {
   Conv2D: conv2D,
   FusedConv2D: fusedConv2D,
+  DepthwiseConv2dNative: depthwiseConv2D,
   Conv2DBackpropInput: conv2DBackpropInput,
   Conv2DBackpropFilter: conv2DBackpropFilter,
   MaxPool: pool("max"),
