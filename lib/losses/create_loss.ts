@@ -3,7 +3,7 @@
  * @module
  */
 import type { EmbeddingLoss, LossName } from "./embedding_loss.ts";
-import { tripletLoss, type TripletLossOptions } from "./triplet_loss.ts";
+import { type TripletForm, tripletLoss, type TripletLossOptions } from "./triplet_loss.ts";
 import { contrastiveLoss, type ContrastiveLossOptions } from "./contrastive_loss.ts";
 import { arcFaceLoss } from "./arc_face_loss.ts";
 import { cosFaceLoss } from "./cos_face_loss.ts";
@@ -11,6 +11,33 @@ import type { Distance } from "./distances/distance.ts";
 
 /** Every built-in loss name. */
 export const LOSS_NAMES: readonly LossName[] = ["triplet", "contrastive", "arcface", "cosface"];
+
+/**
+ * What a training config may set per loss beyond `margin` and `distance` (which a config sets for
+ * every loss): the triplet loss's form; ArcFace's and CosFace's scale, class count, embedding
+ * dimension and weight seed (a trainer fills the last three from the data and model when absent).
+ */
+export interface LossOptionsByName {
+  triplet: { form?: TripletForm };
+  contrastive: Record<never, never>;
+  arcface: { scale?: number; numClasses?: number; embeddingDim?: number; seed?: number };
+  cosface: { scale?: number; numClasses?: number; embeddingDim?: number; seed?: number };
+}
+
+/** A loss name with its options, discriminated by `loss`. */
+export type LossSetting = {
+  [K in LossName]: { loss: K; lossOptions?: LossOptionsByName[K] };
+}[LossName];
+
+/** The keys {@link LossOptionsByName} allows per loss (for validating configs read from JSON/CLI). */
+export const LOSS_OPTION_KEYS: {
+  readonly [K in LossName]: readonly (keyof LossOptionsByName[K])[];
+} = {
+  triplet: ["form"],
+  contrastive: [],
+  arcface: ["scale", "numClasses", "embeddingDim", "seed"],
+  cosface: ["scale", "numClasses", "embeddingDim", "seed"],
+};
 
 /** The union of every loss's options; each loss reads the fields it knows. */
 export interface CreateLossOptions extends TripletLossOptions, ContrastiveLossOptions {

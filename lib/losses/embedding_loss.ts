@@ -4,6 +4,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { Pairs, Triplets } from "./miners/tuples.ts";
+import type { Distance } from "./distances/distance.ts";
 
 /** Names of the built-in losses. */
 export type LossName = "triplet" | "contrastive" | "arcface" | "cosface";
@@ -23,6 +24,27 @@ export interface EmbeddingLoss {
     labels: ArrayLike<number>,
     mined?: Triplets | Pairs,
   ): tf.Tensor1D;
+  /**
+   * Distance-based losses (triplet, contrastive): the distance they measure with. With it, a caller
+   * that already holds `distance.matrix(embeddings)` can use {@link EmbeddingLoss.fromMatrix}.
+   */
+  readonly distance?: Distance;
+  /**
+   * Distance-based losses: per-element values from a precomputed [N,N] matrix of `distance` (what
+   * `compute` does after computing the matrix itself), so one matrix can serve mining, the loss and
+   * diagnostics. Differentiable with respect to `matrix`.
+   */
+  fromMatrix?(
+    matrix: tf.Tensor2D,
+    labels: ArrayLike<number>,
+    mined?: Triplets | Pairs,
+  ): tf.Tensor1D;
+  /**
+   * Losses defined on triplets' distances (triplet, contrastive): per-element values from d_ap and
+   * d_an, each [T] — what the monograph's three-input triplet model outputs. The triplet loss gives
+   * [T] values, the contrastive loss [2T] (the anchor-positive pairs, then the anchor-negative ones).
+   */
+  fromTripletDistances?(dap: tf.Tensor1D, dan: tf.Tensor1D): tf.Tensor1D;
   /** Trainable variables the loss owns (ArcFace / CosFace class weights); empty otherwise. */
   readonly trainableWeights?: tf.Variable[];
   /** Releases variables the loss owns (no-op for losses without any). */

@@ -6,7 +6,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { Distance } from "./distances/distance.ts";
 import { squaredEuclidean } from "./distances/squared_euclidean.ts";
 import type { Triplets } from "./miners/tuples.ts";
-import { checkEmbeddings, checkMargin, distanceData } from "./miners/_labels.ts";
+import { checkEmbeddings, checkMargin, checkMatrixValues, distanceData } from "./miners/_labels.ts";
 
 /** Summary statistics of a set of distances (NaN when the set is empty). */
 export interface DistanceStats {
@@ -55,6 +55,11 @@ export interface TripletDiagnosticsOptions {
    * float noise of the last layer). Independent of the distance.
    */
   collapseThreshold?: number;
+  /**
+   * The batch's distance matrix already read (row-major [N·N] values of `distance`), so the
+   * diagnostics share the matrix the miner used instead of computing their own.
+   */
+  matrix?: ArrayLike<number>;
 }
 
 function stats(values: Float64Array): DistanceStats {
@@ -104,7 +109,8 @@ export async function tripletDiagnostics(
   const distance = options.distance ?? squaredEuclidean();
   const margin = checkMargin(options.margin ?? 0.2, "tripletDiagnostics");
   const threshold = options.collapseThreshold ?? 1e-3;
-  const d = await distanceData(distance, embeddings);
+  if (options.matrix !== undefined) checkMatrixValues(options.matrix, n, "tripletDiagnostics");
+  const d = options.matrix ?? await distanceData(distance, embeddings);
   const x = (await embeddings.data()) as Float32Array;
   const dim = embeddings.shape[1];
   const sign = distance.smallerIsCloser ? 1 : -1;

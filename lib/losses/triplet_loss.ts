@@ -8,11 +8,19 @@ import { squaredEuclidean } from "./distances/squared_euclidean.ts";
 import type { EmbeddingLoss } from "./embedding_loss.ts";
 import { allTriplets } from "./miners/all_triplets_miner.ts";
 import { isTriplets, type Pairs, type Triplets } from "./miners/tuples.ts";
-import { checkEmbeddings, checkLabels, checkMargin } from "./miners/_labels.ts";
+import { checkEmbeddings, checkLabels, checkMargin, checkMatrix } from "./miners/_labels.ts";
 import { gatherFlat } from "./_gather_flat.ts";
 
 /** The forms of the triplet loss. */
 export type TripletForm = "hinge" | "nohinge" | "squaredHinge" | "softplus";
+
+/** The triplet loss's forms, in a stable order. */
+export const TRIPLET_FORMS: readonly TripletForm[] = [
+  "hinge",
+  "nohinge",
+  "squaredHinge",
+  "softplus",
+];
 
 /** Options of {@link tripletLoss}. */
 export interface TripletLossOptions {
@@ -76,7 +84,9 @@ export function tripletForm(
  *
  * Defaults: α = 0.2, distance `squaredEuclidean`, form "hinge". Given no mined indices, `compute` uses
  * every valid triplet of the batch ({@link allTriplets}; throws above 2^24 triplets). The distances
- * come from `distance.matrix`, gathered at the mined indices.
+ * come from `distance.matrix`, gathered at the mined indices. `fromMatrix` takes that matrix
+ * precomputed (one matrix per step shared with mining and diagnostics); `fromTripletDistances`
+ * takes d_ap and d_an directly (the monograph's three-input triplet model).
  *
  * At total collapse (all embeddings equal) d_ap = d_an exactly, so hinge = α exactly, nohinge = 0,
  * squaredHinge = α, softplus = ln 2. The gradient there is NaN with `euclidean` (√ at 0 is 0/0),
@@ -99,13 +109,52 @@ export function tripletLoss(options: TripletLossOptions = {}): EmbeddingLoss {
   const margin = checkMargin(options.margin ?? 0.2, "tripletLoss");
   const distance = options.distance ?? squaredEuclidean();
   const form = options.form ?? "hinge";
-  if (!["hinge", "nohinge", "squaredHinge", "softplus"].includes(form)) {
+  if (!TRIPLET_FORMS.includes(form)) {
     throw new Error(
-      `tripletLoss: unknown form '${form}'; expected hinge, nohinge, squaredHinge or softplus`,
+      `tripletLoss: unknown form '${form}'; expected one of ${TRIPLET_FORMS.join(", ")}`,
     );
   }
+  /** Flat [N·N] positions of d_ap and d_an for the triplets (checked against the batch). */
+  const positions = (n: number, mined?: Triplets | Pairs, labels?: Int32Array) => {
+    if (mined !== undefined && !isTriplets(mined)) {
+      throw new Error(
+        "tripletLoss: got Pairs, expected Triplets (anchors, positives, negatives)",
+      );
+    }
+    const t = mined ?? allTriplets(labels!);
+    const len = t.anchors.length;
+    if (t.positives.length !== len || t.negatives.length !== len) {
+      throw new Error(
+        `tripletLoss: triplet arrays differ in length (${len}, ${t.positives.length}, ${t.negatives.length})`,
+      );
+    }
+    const ap = new Int32Array(len), an = new Int32Array(len);
+    for (let i = 0; i < len; i++) {
+      checkIndex(t.anchors[i], n, i, "anchors");
+      checkIndex(t.positives[i], n, i, "positives");
+      checkIndex(t.negatives[i], n, i, "negatives");
+      ap[i] = t.anchors[i] * n + t.positives[i];
+      an[i] = t.anchors[i] * n + t.negatives[i];
+    }
+    return { ap, an };
+  };
+  const fromTripletDistances = (dap: tf.Tensor1D, dan: tf.Tensor1D): tf.Tensor1D =>
+    tripletForm(form, dap, dan, margin, distance.smallerIsCloser);
+  const fromMatrix = (
+    matrix: tf.Tensor2D,
+    rawLabels: ArrayLike<number>,
+    mined?: Triplets | Pairs,
+  ): tf.Tensor1D => {
+    const n = checkMatrix(matrix, "tripletLoss");
+    const labels = checkLabels(rawLabels, n, "tripletLoss");
+    const { ap, an } = positions(n, mined, labels);
+    return tf.tidy(() => fromTripletDistances(gatherFlat(matrix, ap), gatherFlat(matrix, an)));
+  };
   return {
     name: "triplet",
+    distance,
+    fromMatrix,
+    fromTripletDistances,
     compute(
       embeddings: tf.Tensor2D,
       rawLabels: ArrayLike<number>,
@@ -113,31 +162,10 @@ export function tripletLoss(options: TripletLossOptions = {}): EmbeddingLoss {
     ): tf.Tensor1D {
       const n = checkEmbeddings(embeddings, "tripletLoss");
       const labels = checkLabels(rawLabels, n, "tripletLoss");
-      if (mined !== undefined && !isTriplets(mined)) {
-        throw new Error(
-          "tripletLoss: got Pairs, expected Triplets (anchors, positives, negatives)",
-        );
-      }
-      const t = mined ?? allTriplets(labels);
-      const len = t.anchors.length;
-      if (t.positives.length !== len || t.negatives.length !== len) {
-        throw new Error(
-          `tripletLoss: triplet arrays differ in length (${len}, ${t.positives.length}, ${t.negatives.length})`,
-        );
-      }
-      const ap = new Int32Array(len), an = new Int32Array(len);
-      for (let i = 0; i < len; i++) {
-        checkIndex(t.anchors[i], n, i, "anchors");
-        checkIndex(t.positives[i], n, i, "positives");
-        checkIndex(t.negatives[i], n, i, "negatives");
-        ap[i] = t.anchors[i] * n + t.positives[i];
-        an[i] = t.anchors[i] * n + t.negatives[i];
-      }
+      const { ap, an } = positions(n, mined, labels);
       return tf.tidy(() => {
         const d = distance.matrix(embeddings);
-        const dap = gatherFlat(d, ap);
-        const dan = gatherFlat(d, an);
-        return tripletForm(form, dap, dan, margin, distance.smallerIsCloser);
+        return fromTripletDistances(gatherFlat(d, ap), gatherFlat(d, an));
       });
     },
   };

@@ -18,6 +18,10 @@ export interface CreateRunOptions {
   backend?: string;
   /** Extra provenance fields (e.g. preset, seed). */
   extra?: Record<string, unknown>;
+  /** Exactly this folder (created if missing, reused if present), not `<outDir>/<name>/<stamp>`. */
+  dir?: string;
+  /** Keep an existing metrics.jsonl (a resumed run appends to it). Default false. */
+  keepMetrics?: boolean;
 }
 
 /** An open run directory. */
@@ -99,8 +103,8 @@ export async function createRun(
   }
   const base = join(options.outDir ?? "runs", name);
   const stamp = options.stamp ?? utcStamp();
-  let dir = join(base, stamp);
-  for (let i = 2; await exists(dir); i++) dir = join(base, `${stamp}-${i}`);
+  let dir = options.dir ?? join(base, stamp);
+  for (let i = 2; !options.dir && await exists(dir); i++) dir = join(base, `${stamp}-${i}`);
   await Deno.mkdir(dir, { recursive: true });
   const provenance = {
     ...(await collectProvenance({ backend: options.backend })),
@@ -109,7 +113,9 @@ export async function createRun(
   const metricsPath = join(dir, "metrics.jsonl");
   await Deno.writeTextFile(join(dir, "config.json"), toJson(config, 2) + "\n");
   await Deno.writeTextFile(join(dir, "provenance.json"), toJson(provenance, 2) + "\n");
-  await Deno.writeTextFile(metricsPath, "");
+  if (!(options.keepMetrics && await exists(metricsPath))) {
+    await Deno.writeTextFile(metricsPath, "");
+  }
   const history: Record<string, unknown>[] = [];
   const run: Run = {
     name,

@@ -27,6 +27,9 @@ import * as tf from "@tensorflow/tfjs";
 /** Optimiser names offered by {@link createOptimizer}. */
 export type OptimizerName = "adagrad" | "adam" | "sgd" | "momentum";
 
+/** Every optimiser name, in a stable order. */
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = ["adagrad", "adam", "sgd", "momentum"];
+
 /** Options of {@link createOptimizer}. */
 export interface OptimizerOptions {
   /** AdaGrad's starting accumulator. Default 0.1 (TensorFlow's). */

@@ -13,6 +13,9 @@
 /** Schedule kinds. */
 export type ScheduleKind = "constant" | "step" | "cosine";
 
+/** Every schedule kind. */
+export const SCHEDULE_KINDS: readonly ScheduleKind[] = ["constant", "step", "cosine"];
+
 /** Options of {@link createSchedule}. */
 export interface ScheduleOptions {
   /** Default "constant". */

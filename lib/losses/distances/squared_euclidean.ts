@@ -2,7 +2,7 @@
  * Squared Euclidean distance Σd² (FaceNet's ‖f(a) − f(b)‖²).
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { Distance } from "./distance.ts";
 import { assertBatch, assertSameBatch, squaredMatrix, squaredPairwise } from "./_squared.ts";
 

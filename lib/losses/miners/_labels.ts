@@ -44,3 +44,20 @@ export function checkMargin(margin: number, where: string): number {
   if (!Number.isFinite(margin)) throw new Error(`${where}: 'margin' must be finite, got ${margin}`);
   return margin;
 }
+
+/** Throws unless `m` is a square [N,N] matrix; returns N. */
+export function checkMatrix(m: tf.Tensor, where: string): number {
+  if (m.rank !== 2 || m.shape[0] !== m.shape[1]) {
+    throw new Error(`${where}: the distance matrix must be square [N,N], got shape [${m.shape}]`);
+  }
+  return m.shape[0];
+}
+
+/** Throws unless `values` holds an [N,N] row-major matrix for a batch of N. */
+export function checkMatrixValues(values: ArrayLike<number>, n: number, where: string): void {
+  if (values.length !== n * n) {
+    throw new Error(
+      `${where}: a batch of ${n} needs ${n}×${n} = ${n * n} distances, got ${values.length}`,
+    );
+  }
+}

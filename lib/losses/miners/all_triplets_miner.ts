@@ -5,7 +5,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { Miner } from "./miner.ts";
 import { IndexBuffer, type Triplets, tripletsFrom } from "./tuples.ts";
-import { checkEmbeddings, checkLabels } from "./_labels.ts";
+import { checkEmbeddings, checkLabels, checkMatrixValues } from "./_labels.ts";
 
 /** Default cap on the number of triplets a miner may return (2^24 ≈ 16.8 M, ~200 MB of indices). */
 export const DEFAULT_MAX_TRIPLETS = 1 << 24;
@@ -85,6 +85,10 @@ export function allTripletsMiner(options: AllTripletsMinerOptions = {}): Miner {
     mine(embeddings: tf.Tensor2D, labels: ArrayLike<number>): Promise<Triplets> {
       const n = checkEmbeddings(embeddings, "allTripletsMiner");
       return Promise.resolve(allTriplets(checkLabels(labels, n, "allTripletsMiner"), options));
+    },
+    mineMatrix(distances: ArrayLike<number>, labels: ArrayLike<number>): Triplets {
+      checkMatrixValues(distances, labels.length, "allTripletsMiner");
+      return allTriplets(labels, options);
     },
   };
 }

@@ -7,7 +7,13 @@ import type { Distance } from "../distances/distance.ts";
 import { squaredEuclidean } from "../distances/squared_euclidean.ts";
 import type { Miner } from "./miner.ts";
 import { IndexBuffer, type Triplets, tripletsFrom } from "./tuples.ts";
-import { checkEmbeddings, checkLabels, checkMargin, distanceData } from "./_labels.ts";
+import {
+  checkEmbeddings,
+  checkLabels,
+  checkMargin,
+  checkMatrixValues,
+  distanceData,
+} from "./_labels.ts";
 import { DEFAULT_MAX_TRIPLETS } from "./all_triplets_miner.ts";
 import { activeNegatives, anchorRowsOf } from "./_anchor_queries.ts";
 
@@ -40,35 +46,42 @@ export function batchAllMiner(options: BatchAllMinerOptions = {}): Miner {
   const distance = options.distance ?? squaredEuclidean();
   const max = options.maxTriplets ?? DEFAULT_MAX_TRIPLETS;
   const sign = distance.smallerIsCloser ? 1 : -1;
+  const mineMatrix = (raw: ArrayLike<number>, rawLabels: ArrayLike<number>): Triplets => {
+    const n = rawLabels.length;
+    const labels = checkLabels(rawLabels, n, "batchAllMiner");
+    checkMatrixValues(raw, n, "batchAllMiner");
+    const d = sign === 1 ? raw : Array.from(raw, (v) => -v);
+    const anchorRows = anchorRowsOf(labels);
+    const rowsOf = Array.from({ length: n }, (_, i) => anchorRows(i));
+    let total = 0;
+    for (let i = 0; i < n; i++) total += activeNegatives(d, n, i, rowsOf[i], margin, true).count;
+    if (total > max) {
+      throw new Error(
+        `batchAllMiner: ${total} active triplets in a batch of ${n}, more than maxTriplets=${max}; ` +
+          `raise maxTriplets or use semihard/hardest`,
+      );
+    }
+    const a = new IndexBuffer(total), p = new IndexBuffer(total), ng = new IndexBuffer(total);
+    for (let i = 0; i < n; i++) {
+      const { lists } = activeNegatives(d, n, i, rowsOf[i], margin, false);
+      rowsOf[i].positives.forEach((j, m) => {
+        for (const k of lists[m]) {
+          a.push(i);
+          p.push(j);
+          ng.push(k);
+        }
+      });
+    }
+    return tripletsFrom(a, p, ng);
+  };
   return {
     name: "batchAll",
+    distance,
+    mineMatrix,
     async mine(embeddings: tf.Tensor2D, rawLabels: ArrayLike<number>): Promise<Triplets> {
       const n = checkEmbeddings(embeddings, "batchAllMiner");
-      const labels = checkLabels(rawLabels, n, "batchAllMiner");
-      const raw = await distanceData(distance, embeddings);
-      const d = sign === 1 ? raw : raw.map((v) => -v);
-      const anchorRows = anchorRowsOf(labels);
-      const rowsOf = Array.from({ length: n }, (_, i) => anchorRows(i));
-      let total = 0;
-      for (let i = 0; i < n; i++) total += activeNegatives(d, n, i, rowsOf[i], margin, true).count;
-      if (total > max) {
-        throw new Error(
-          `batchAllMiner: ${total} active triplets in a batch of ${n}, more than maxTriplets=${max}; ` +
-            `raise maxTriplets or use semihard/hardest`,
-        );
-      }
-      const a = new IndexBuffer(total), p = new IndexBuffer(total), ng = new IndexBuffer(total);
-      for (let i = 0; i < n; i++) {
-        const { lists } = activeNegatives(d, n, i, rowsOf[i], margin, false);
-        rowsOf[i].positives.forEach((j, m) => {
-          for (const k of lists[m]) {
-            a.push(i);
-            p.push(j);
-            ng.push(k);
-          }
-        });
-      }
-      return tripletsFrom(a, p, ng);
+      checkLabels(rawLabels, n, "batchAllMiner");
+      return mineMatrix(await distanceData(distance, embeddings), rawLabels);
     },
   };
 }

@@ -7,7 +7,7 @@ import type { Distance } from "../distances/distance.ts";
 import { squaredEuclidean } from "../distances/squared_euclidean.ts";
 import type { Miner } from "./miner.ts";
 import { IndexBuffer, type Triplets, tripletsFrom } from "./tuples.ts";
-import { checkEmbeddings, checkLabels, distanceData } from "./_labels.ts";
+import { checkEmbeddings, checkLabels, checkMatrixValues, distanceData } from "./_labels.ts";
 
 /** Options of {@link hardestMiner}. */
 export interface HardestMinerOptions {
@@ -34,28 +34,35 @@ export interface HardestMinerOptions {
 export function hardestMiner(options: HardestMinerOptions = {}): Miner {
   const distance = options.distance ?? squaredEuclidean();
   const sign = distance.smallerIsCloser ? 1 : -1;
+  const mineMatrix = (raw: ArrayLike<number>, rawLabels: ArrayLike<number>): Triplets => {
+    const n = rawLabels.length;
+    const labels = checkLabels(rawLabels, n, "hardestMiner");
+    checkMatrixValues(raw, n, "hardestMiner");
+    const a = new IndexBuffer(n), p = new IndexBuffer(n), ng = new IndexBuffer(n);
+    for (let i = 0; i < n; i++) {
+      let pos = -1, posD = -Infinity, neg = -1, negD = Infinity;
+      for (let k = 0; k < n; k++) {
+        if (k === i) continue;
+        const v = sign * raw[i * n + k];
+        if (labels[k] === labels[i]) {
+          if (v > posD) (posD = v), (pos = k);
+        } else if (v < negD) (negD = v), (neg = k);
+      }
+      if (pos < 0 || neg < 0) continue;
+      a.push(i);
+      p.push(pos);
+      ng.push(neg);
+    }
+    return tripletsFrom(a, p, ng);
+  };
   return {
     name: "hardest",
+    distance,
+    mineMatrix,
     async mine(embeddings: tf.Tensor2D, rawLabels: ArrayLike<number>): Promise<Triplets> {
       const n = checkEmbeddings(embeddings, "hardestMiner");
-      const labels = checkLabels(rawLabels, n, "hardestMiner");
-      const raw = await distanceData(distance, embeddings);
-      const a = new IndexBuffer(n), p = new IndexBuffer(n), ng = new IndexBuffer(n);
-      for (let i = 0; i < n; i++) {
-        let pos = -1, posD = -Infinity, neg = -1, negD = Infinity;
-        for (let k = 0; k < n; k++) {
-          if (k === i) continue;
-          const v = sign * raw[i * n + k];
-          if (labels[k] === labels[i]) {
-            if (v > posD) (posD = v), (pos = k);
-          } else if (v < negD) (negD = v), (neg = k);
-        }
-        if (pos < 0 || neg < 0) continue;
-        a.push(i);
-        p.push(pos);
-        ng.push(neg);
-      }
-      return tripletsFrom(a, p, ng);
+      checkLabels(rawLabels, n, "hardestMiner");
+      return mineMatrix(await distanceData(distance, embeddings), rawLabels);
     },
   };
 }

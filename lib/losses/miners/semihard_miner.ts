@@ -3,14 +3,20 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { createRng } from "../../random/mod.ts";
 import type { Distance } from "../distances/distance.ts";
 import { squaredEuclidean } from "../distances/squared_euclidean.ts";
-import type { Miner } from "./miner.ts";
+import type { Miner, MinerSeed } from "./miner.ts";
 import { IndexBuffer, type Triplets, tripletsFrom } from "./tuples.ts";
-import { checkEmbeddings, checkLabels, checkMargin, distanceData } from "./_labels.ts";
+import {
+  checkEmbeddings,
+  checkLabels,
+  checkMargin,
+  checkMatrixValues,
+  distanceData,
+} from "./_labels.ts";
 import { firstAbove, firstAtLeast, sortedNegatives } from "./_sorted_negatives.ts";
 import { anchorRowsOf, closestFartherNegative } from "./_anchor_queries.ts";
+import { generatorOf } from "./_miner_seed.ts";
 
 /** What to do for an anchor-positive pair that has no semi-hard negative. */
 export type SemihardFallback = "hardest" | "easiest" | "skip";
@@ -35,8 +41,8 @@ export interface SemihardMinerOptions {
    * "all" (every one, as pytorch-metric-learning's TripletMarginMiner("semihard")).
    */
   select?: SemihardSelect;
-  /** Seed for select "random". Default 0. */
-  seed?: number;
+  /** Seed for select "random": a number (one generator) or a function (a seed per call). Default 0. */
+  seed?: MinerSeed;
 }
 
 /**
@@ -69,55 +75,63 @@ export function semihardMiner(options: SemihardMinerOptions = {}): Miner {
   if (!["hardest", "random", "all"].includes(select)) {
     throw new Error(`semihardMiner: 'select' must be hardest, random or all, got '${select}'`);
   }
-  const rng = createRng(options.seed ?? 0);
+  const rngFor = generatorOf(options.seed, "semihardMiner");
   const sign = distance.smallerIsCloser ? 1 : -1;
+  const mineMatrix = (raw: ArrayLike<number>, rawLabels: ArrayLike<number>): Triplets => {
+    const rng = select === "random" ? rngFor() : undefined;
+    const n = rawLabels.length;
+    const labels = checkLabels(rawLabels, n, "semihardMiner");
+    checkMatrixValues(raw, n, "semihardMiner");
+    const d = sign === 1 ? raw : Array.from(raw, (v) => -v);
+    const a = new IndexBuffer(), p = new IndexBuffer(), ng = new IndexBuffer();
+    const emit = (i: number, j: number, k: number) => {
+      a.push(i);
+      p.push(j);
+      ng.push(k);
+    };
+    const anchorRows = anchorRowsOf(labels);
+    for (let i = 0; i < n; i++) {
+      const rows = anchorRows(i);
+      if (rows.positives.length === 0 || rows.negatives.length === 0) continue;
+      const row = i * n;
+      // Fallbacks: the closest and the farthest negative overall (ties: lowest row index).
+      let hard = -1, easy = -1;
+      for (const k of rows.negatives) {
+        if (hard < 0 || d[row + k] < d[row + hard]) hard = k;
+        if (easy < 0 || d[row + k] > d[row + easy]) easy = k;
+      }
+      const closest = select === "hardest" ? closestFartherNegative(d, n, i, rows) : undefined;
+      const negs = select === "hardest" ? undefined : sortedNegatives(d, labels, i);
+      rows.positives.forEach((j, m) => {
+        const dap = d[row + j];
+        if (closest) {
+          const k = closest[m];
+          if (k >= 0 && d[row + k] < dap + margin) return emit(i, j, k);
+        } else if (negs) {
+          // The band d_ap < d_an < d_ap + α is the slice [lo, hi) of the sorted negatives.
+          const lo = firstAbove(negs.dist, dap);
+          const hi = firstAtLeast(negs.dist, dap + margin);
+          if (hi > lo) {
+            const band = Array.from(negs.rows.subarray(lo, hi)).sort((u, v) => u - v);
+            if (select === "random") emit(i, j, band[rng!.int(band.length)]);
+            else for (const k of band) emit(i, j, k);
+            return;
+          }
+        }
+        if (fallback === "hardest") emit(i, j, hard);
+        else if (fallback === "easiest") emit(i, j, easy);
+      });
+    }
+    return tripletsFrom(a, p, ng);
+  };
   return {
     name: "semihard",
+    distance,
+    mineMatrix,
     async mine(embeddings: tf.Tensor2D, rawLabels: ArrayLike<number>): Promise<Triplets> {
       const n = checkEmbeddings(embeddings, "semihardMiner");
-      const labels = checkLabels(rawLabels, n, "semihardMiner");
-      const raw = await distanceData(distance, embeddings);
-      const d = sign === 1 ? raw : raw.map((v) => -v);
-      const a = new IndexBuffer(), p = new IndexBuffer(), ng = new IndexBuffer();
-      const emit = (i: number, j: number, k: number) => {
-        a.push(i);
-        p.push(j);
-        ng.push(k);
-      };
-      const anchorRows = anchorRowsOf(labels);
-      for (let i = 0; i < n; i++) {
-        const rows = anchorRows(i);
-        if (rows.positives.length === 0 || rows.negatives.length === 0) continue;
-        const row = i * n;
-        // Fallbacks: the closest and the farthest negative overall (ties: lowest row index).
-        let hard = -1, easy = -1;
-        for (const k of rows.negatives) {
-          if (hard < 0 || d[row + k] < d[row + hard]) hard = k;
-          if (easy < 0 || d[row + k] > d[row + easy]) easy = k;
-        }
-        const closest = select === "hardest" ? closestFartherNegative(d, n, i, rows) : undefined;
-        const negs = select === "hardest" ? undefined : sortedNegatives(d, labels, i);
-        rows.positives.forEach((j, m) => {
-          const dap = d[row + j];
-          if (closest) {
-            const k = closest[m];
-            if (k >= 0 && d[row + k] < dap + margin) return emit(i, j, k);
-          } else if (negs) {
-            // The band d_ap < d_an < d_ap + α is the slice [lo, hi) of the sorted negatives.
-            const lo = firstAbove(negs.dist, dap);
-            const hi = firstAtLeast(negs.dist, dap + margin);
-            if (hi > lo) {
-              const band = Array.from(negs.rows.subarray(lo, hi)).sort((u, v) => u - v);
-              if (select === "random") emit(i, j, band[rng.int(band.length)]);
-              else for (const k of band) emit(i, j, k);
-              return;
-            }
-          }
-          if (fallback === "hardest") emit(i, j, hard);
-          else if (fallback === "easiest") emit(i, j, easy);
-        });
-      }
-      return tripletsFrom(a, p, ng);
+      checkLabels(rawLabels, n, "semihardMiner");
+      return mineMatrix(await distanceData(distance, embeddings), rawLabels);
     },
   };
 }

@@ -24,6 +24,11 @@ import { safeSum } from "./_safe_sum.ts";
 export function meanNonZeroReducer(): Reducer {
   return {
     name: "meanNonZero",
+    divisor(values: ArrayLike<number>): number {
+      let count = 0;
+      for (let i = 0; i < values.length; i++) if (values[i] !== 0) count++; // NaN counts, as in reduce
+      return Math.max(1, count);
+    },
     reduce(values: tf.Tensor1D): tf.Scalar {
       checkValues(values, "meanNonZeroReducer");
       return tf.tidy(() => {

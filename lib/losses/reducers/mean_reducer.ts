@@ -28,6 +28,9 @@ export function checkValues(values: tf.Tensor, where: string): void {
 export function meanReducer(): Reducer {
   return {
     name: "mean",
+    divisor(values: ArrayLike<number>): number {
+      return Math.max(1, values.length);
+    },
     reduce(values: tf.Tensor1D): tf.Scalar {
       checkValues(values, "meanReducer");
       return values.size === 0 ? safeSum(values) : (tf.mean(values) as tf.Scalar);

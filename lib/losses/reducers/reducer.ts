@@ -13,4 +13,10 @@ export interface Reducer {
   readonly name: ReducerName;
   /** The scalar of a loss's per-element values (differentiable). */
   reduce(values: tf.Tensor1D): tf.Scalar;
+  /**
+   * The c with reduce(values) = Σ values / c, c a constant for the gradient, from the values read
+   * without gradient. It lets sums over parts (gradient micro-batches) reduce as the whole would:
+   * Σ_parts (Σ part) / c.
+   */
+  divisor(values: ArrayLike<number>): number;
 }

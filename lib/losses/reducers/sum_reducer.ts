@@ -21,6 +21,9 @@ import { safeSum } from "./_safe_sum.ts";
 export function sumReducer(): Reducer {
   return {
     name: "sum",
+    divisor(_values: ArrayLike<number>): number {
+      return 1;
+    },
     reduce(values: tf.Tensor1D): tf.Scalar {
       checkValues(values, "sumReducer");
       return safeSum(values);

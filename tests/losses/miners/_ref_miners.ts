@@ -1,5 +1,5 @@
 /** Naive reference miners on a float64 distance matrix (plain loops). @module */
-import { type DistanceName } from "../../../lib/losses/mod.ts";
+import type { DistanceName } from "../../../lib/losses/mod.ts";
 import { refDistance } from "../_reference.ts";
 
 export type Triple = [number, number, number];
