@@ -61,7 +61,10 @@ export function toPlain(values: ArrayLike<number>): (number | null)[] {
 }
 
 /** Base layout shared by the builders. */
-export function baseLayout(options: FigureOptions, extra: Record<string, unknown> = {}) {
+export function baseLayout(
+  options: FigureOptions,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     ...(options.title ? { title: { text: options.title } } : {}),
     height: options.height ?? 360,
