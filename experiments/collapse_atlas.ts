@@ -20,6 +20,20 @@
  * configuration into a cell (collapse rate with a Wilson 95% interval, mechanism, steps to
  * collapse, final loss/α, triplet accuracy, d_ap, d_an, held-out accuracy against chance), draws
  * the phase diagrams, and renders every finding sentence from those numbers.
+ *
+ * The `small` preset is 180 runs (44 configurations); spread over a cluster with a Slurm job array
+ * (each task runs every 16th run and caches it under the shared `--out`), then merge:
+ *
+ * ```sh
+ * # job.sh, submitted as: sbatch --array=1-16 --cpus-per-task=2 job.sh
+ * deno task experiment collapse-atlas --preset small --out /shared/runs --shard ${SLURM_ARRAY_TASK_ID}/16
+ * # when all 16 have finished (sbatch --dependency=afterok:<array job id> merge.sh):
+ * deno task experiment collapse-atlas --preset small --out /shared/runs --merge
+ * ```
+ *
+ * A killed run (or shard) started again with the same `--out` reads its finished runs back and
+ * runs only the rest. Add `--set data=real` or keep "real" in `datas` only after preprocessing
+ * LFW's DevTrain faces into `realFaces` (see the error message for the command).
  * @module
  */
 import {

@@ -212,6 +212,14 @@ const EXPECTATIONS: Record<string, (o: ReturnType<typeof outputsOf>) => void> = 
     assert.match(o.text, /hardest negatives \(different identities, smallest distance/);
     assert.equal(o.plots.length, 3);
   },
+  "16_collapse_atlas.ipynb": (o) => {
+    const s = runSummary(o.text);
+    assert.equal(s.preset, "ci");
+    const cells = s.cells as { label: string; collapsed: number; seeds: number[] }[];
+    assert.ok(cells.length >= 2);
+    for (const c of cells) assert.ok(o.text.includes(`${c.label}: `), `no finding for ${c.label}`);
+    assert.ok(o.plots.length >= 2);
+  },
   "02_nn2_table.ipynb": (o) => {
     assert.match(o.text, /inception \(3a\)/);
     assert.match(o.text, /total parameters: 7,456,304/);
