@@ -10,6 +10,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type Figure, findChromium, lineFigure } from "../../lib/plot/mod.ts";
 import { type SweepCell, sweepReport, writeReport } from "../../lib/report/mod.ts";
+import { runExperiment } from "../../lib/experiment/mod.ts";
+import { slowTests, useTestBackend } from "../_helpers/leak.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const OUT = join(ROOT, "runs", "report-browser-test");
@@ -97,6 +99,44 @@ async function runChromium(args: string[]): Promise<string> {
   }
 }
 
+/**
+ * Opens `path` in Chromium at 1280×900: ≤ 3 MB, a screenshot kept in `outDir`, the headline figure
+ * wholly above the fold beside the findings, no sideways scrolling, plots that fit a printed page.
+ */
+async function checkInBrowser(path: string, outDir: string): Promise<void> {
+  const size = (await Deno.stat(path)).size;
+  assert.ok(size <= 3 * 1024 * 1024, `report.html is ${(size / 1e6).toFixed(2)} MB, over 3 MB`);
+
+  const screenshot = join(outDir, "report_1280x900.png");
+  await Deno.remove(screenshot).catch(() => {});
+  await runChromium([`--screenshot=${screenshot}`, `file://${path}`]);
+  assert.ok((await Deno.stat(screenshot)).size > 20_000, "the screenshot is nearly empty");
+  console.log(`screenshot: ${screenshot}`);
+
+  const probePath = join(outDir, "report_probe.html");
+  await Deno.writeTextFile(probePath, withLayoutProbe(await Deno.readTextFile(path)));
+  const dom = await runChromium(["--dump-dom", `file://${probePath}`]);
+  const json = dom.match(/<pre id="layout-probe">([^<]*)<\/pre>/)?.[1];
+  assert.ok(json, "the page wrote no layout information (did it load?)");
+  const info = JSON.parse(json.replace(/&quot;/g, '"').replace(/&amp;/g, "&"));
+  assert.ok(info.headline, "no headline figure was drawn");
+  assert.ok(
+    info.headline.bottom <= info.viewport.height,
+    `headline figure spans ${info.headline.top}–${info.headline.bottom} px, past the ${info.viewport.height} px fold`,
+  );
+  // The answer sits beside (or above) the headline, and the table follows both.
+  assert.ok(info.findings.top < info.headline.bottom);
+  assert.ok(info.table.top >= info.headline.bottom);
+  // headline + curves + the extra figure
+  assert.ok(info.svgs >= 3, `expected ≥ 3 drawn plots, found ${info.svgs}`);
+  assert.ok(info.pageWidth <= info.viewport.width, `page scrolls sideways: ${info.pageWidth} px`);
+  // A4 landscape less 12 mm margins is 273 mm = 1031 CSS px: plots drawn on screen fit when printed.
+  assert.ok(
+    info.maxPlotWidth <= 1031,
+    `a plot is ${info.maxPlotWidth} px wide, wider than A4 landscape`,
+  );
+}
+
 Deno.test({
   name:
     "report.html is ≤ 3 MB and, in Chromium at 1280×900, shows its headline figure above the fold",
@@ -143,37 +183,7 @@ Deno.test({
         backend: "wasm",
       },
     });
-    const size = (await Deno.stat(path)).size;
-    assert.ok(size <= 3 * 1024 * 1024, `report.html is ${(size / 1e6).toFixed(2)} MB, over 3 MB`);
-
-    const screenshot = join(OUT, "report_1280x900.png");
-    await Deno.remove(screenshot).catch(() => {});
-    await runChromium([`--screenshot=${screenshot}`, `file://${path}`]);
-    assert.ok((await Deno.stat(screenshot)).size > 20_000, "the screenshot is nearly empty");
-    console.log(`screenshot: ${screenshot}`);
-
-    const probePath = join(OUT, "report_probe.html");
-    await Deno.writeTextFile(probePath, withLayoutProbe(await Deno.readTextFile(path)));
-    const dom = await runChromium(["--dump-dom", `file://${probePath}`]);
-    const json = dom.match(/<pre id="layout-probe">([^<]*)<\/pre>/)?.[1];
-    assert.ok(json, "the page wrote no layout information (did it load?)");
-    const info = JSON.parse(json.replace(/&quot;/g, '"').replace(/&amp;/g, "&"));
-    assert.ok(info.headline, "no headline figure was drawn");
-    assert.ok(
-      info.headline.bottom <= info.viewport.height,
-      `headline figure spans ${info.headline.top}–${info.headline.bottom} px, past the ${info.viewport.height} px fold`,
-    );
-    // The answer sits beside (or above) the headline, and the table follows both.
-    assert.ok(info.findings.top < info.headline.bottom);
-    assert.ok(info.table.top >= info.headline.bottom);
-    // headline + curves + the extra figure
-    assert.ok(info.svgs >= 3, `expected ≥ 3 drawn plots, found ${info.svgs}`);
-    assert.ok(info.pageWidth <= info.viewport.width, `page scrolls sideways: ${info.pageWidth} px`);
-    // A4 landscape less 12 mm margins is 273 mm = 1031 CSS px: plots drawn on screen fit when printed.
-    assert.ok(
-      info.maxPlotWidth <= 1031,
-      `a plot is ${info.maxPlotWidth} px wide, wider than A4 landscape`,
-    );
+    await checkInBrowser(path, OUT);
 
     const pdf = join(OUT, "report.pdf");
     await Deno.remove(pdf).catch(() => {});
@@ -184,5 +194,29 @@ Deno.test({
       0;
     assert.ok(pages >= 2 && pages <= 12, `the PDF has ${pages} pages`);
     console.log(`pdf: ${pdf} (${pages} pages)`);
+  },
+});
+
+Deno.test({
+  name:
+    "margin-sweep --preset ci writes a report.html ≤ 3 MB whose headline figure is above the fold (SLOW=1)",
+  ignore: !chromium || !slowTests,
+  async fn() {
+    await useTestBackend();
+    // Loaded here, so the fast test above does not load the experiment and its training code.
+    const module = "../../experiments/margin_sweep.ts";
+    const { marginSweep } = await import(module) as {
+      marginSweep: Parameters<typeof runExperiment>[0];
+    };
+    const out = join(ROOT, "runs", "report-browser-test", "margin-sweep-ci");
+    await Deno.remove(out, { recursive: true }).catch(() => {});
+    const r = await runExperiment(marginSweep, {
+      preset: "ci",
+      outDir: out,
+      print: () => {},
+      progress: "silent",
+    });
+    assert.ok(r.findings && r.findings.length > 0 && r.headline && r.table);
+    await checkInBrowser(r.report, r.dir);
   },
 });
