@@ -4,6 +4,11 @@
  * the config), the work of one cell, and the analysis that turns the cells' results into a typed
  * summary, figures and notes. The runner ({@link runExperiment}) executes the cells, caches each
  * under a key derived from its resolved config, resumes after a kill, and shards (`--shard k/n`).
+ *
+ * Declare a config as a `type` alias (not an `interface`) of flat fields: type aliases get the
+ * implicit index signature that makes them an {@link ExperimentConfig}. Enumerated fields take a
+ * literal union (`miner: MinerName`) and list their values in `choices`, so a bad `--set` fails
+ * before any data are generated, and the experiment's code needs no casts.
  * @module
  */
 import type { Figure } from "../plot/mod.ts";

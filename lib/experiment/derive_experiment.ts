@@ -11,15 +11,15 @@ export interface DeriveOptions<C> {
   /** kebab-case name of the variant. */
   name: string;
   describe: string;
-  /** Fields of the parent's base that the variant changes (checked like a preset delta). */
+  /** Fields the variant changes, in its base and every preset (they win over the parent's deltas). */
   set: Partial<C>;
-  /** Preset deltas of the variant. Default: the parent's. */
+  /** Preset deltas of the variant. Default: the parent's, with `set` on top. */
   presets?: Record<PresetName, Partial<C>>;
 }
 
 /**
- * Defines a variant of `parent`: its base with `set` applied, the parent's presets (or `presets`),
- * choices, sweep, cell and analysis.
+ * Defines a variant of `parent`: its base and every preset with `set` applied (or the given
+ * `presets`), and the parent's choices, sweep, cell and analysis.
  *
  * @example
  * ```ts
@@ -31,6 +31,8 @@ export interface DeriveOptions<C> {
  * });
  * const adam = deriveExperiment(parent, { name: "demo-adam", describe: "d, Adam", set: { opt: "adam" } });
  * console.assert(adam.presets.ci.opt === "adam" && adam.presets.ci.lr === 1);
+ * const slow = deriveExperiment(parent, { name: "demo-slow", describe: "d, lr 0.01", set: { lr: 0.01 } });
+ * console.assert(slow.presets.ci.lr === 0.01);
  * ```
  */
 export function deriveExperiment<C extends ExperimentConfig, S extends object, R>(
@@ -59,6 +61,10 @@ export function deriveExperiment<C extends ExperimentConfig, S extends object, R
     name: options.name,
     describe: options.describe,
     base: { ...structuredClone(base), ...structuredClone(options.set) },
-    presets: options.presets ?? deltas,
+    presets: options.presets ?? {
+      ci: { ...deltas.ci, ...options.set },
+      small: { ...deltas.small, ...options.set },
+      paper: { ...deltas.paper, ...options.set },
+    },
   });
 }

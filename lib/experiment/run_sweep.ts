@@ -41,7 +41,7 @@ export interface PlannedCell<C> {
 }
 
 /** What {@link runSweep} returns. */
-export interface SweepRun<C, R> {
+export interface SweepOutcome<C, R> {
   config: C;
   /** Every cell of the sweep, planned. */
   plan: PlannedCell<C>[];
@@ -133,7 +133,7 @@ export async function planSweep<C extends ExperimentConfig>(
 export async function runSweep<C extends ExperimentConfig, R>(
   exp: Experiment<C, object, R>,
   options: RunSweepOptions = {},
-): Promise<SweepRun<C, R>> {
+): Promise<SweepOutcome<C, R>> {
   const { config, plan } = await planSweep(exp, options);
   const preset = options.preset ?? "small";
   const cacheDir = `${options.outDir ?? defaultRunsDir()}/${exp.name}/cells`;
@@ -152,7 +152,9 @@ export async function runSweep<C extends ExperimentConfig, R>(
       throw new Error(
         `experiment ${exp.name}: cannot merge: ${missing.length} of ${mine.length} cells are not ` +
           `in ${cacheDir}: ${
-            missing.map((p) => `'${p.name}' (cell ${plan.indexOf(p) + 1})`).join(", ")
+            missing.slice(0, 8).map((p) => `'${p.name}' (cell ${plan.indexOf(p) + 1})`).join(", ")
+          }${
+            missing.length > 8 ? ` and ${missing.length - 8} more` : ""
           }; run their shards (or the experiment without --merge) first`,
       );
     }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   defineExperiment,
+  deriveExperiment,
   formatSummary,
   presetFromEnv,
   resolveConfig,
@@ -174,4 +175,28 @@ Deno.test("formatSummary() puts small flat objects on one line and indents neste
     "  b  c true, d 0.5",
   ]);
   assert.deepEqual(formatSummary({ a: 1, b: { c: { d: 2 } } }), ["  a  1", "  b:", "    c  d 2"]);
+});
+
+Deno.test("deriveExperiment() is the parent with some fields changed in its base and every preset", () => {
+  const adam = deriveExperiment(demo, {
+    name: "demo-semihard",
+    describe: "the demo with semi-hard mining",
+    set: { miner: "semihard", margins: [0.5] },
+  });
+  for (const preset of ["ci", "small", "paper"] as const) {
+    assert.deepEqual(adam.presets[preset], {
+      ...demo.presets[preset],
+      miner: "semihard",
+      margins: [0.5],
+    });
+  }
+  assert.equal(adam.analyse, demo.analyse);
+  assert.throws(
+    () => deriveExperiment(demo, { name: "x", describe: "", set: { nope: 1 } as never }),
+    /'nope' is not a config key of demo/,
+  );
+  assert.throws(
+    () => deriveExperiment(demo, { name: "x", describe: "", set: { miner: "foo" } as never }),
+    /'miner' cannot be "foo"/,
+  );
 });
