@@ -40,7 +40,7 @@ export interface AtlasCell<C = Record<string, unknown>> {
   outcomes: Partial<Record<RunOutcome, number>>;
   /** Median first step of the collapses, or null. */
   stepsToCollapse: number | null;
-  /** Means over seeds. */
+  /** Means over the seeds whose value is finite (NaN when none is). */
   lossOverMargin: number;
   tripletAccuracy: number;
   dAp: number;
@@ -52,7 +52,11 @@ export interface AtlasCell<C = Record<string, unknown>> {
   runs: RunVerdict[];
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** Mean of the finite values (a run stopped on NaN/Inf has none); NaN when there are none. */
+const mean = (xs: number[]) => {
+  const f = xs.filter(Number.isFinite);
+  return f.length ? f.reduce((a, b) => a + b, 0) / f.length : NaN;
+};
 
 function median(xs: number[]): number | null {
   if (xs.length === 0) return null;

@@ -7,3 +7,4 @@ export * from "./atlas_cell.ts";
 export * from "./findings_text.ts";
 export * from "./phase_diagram.ts";
 export * from "./printed_value_readings.ts";
+export * from "./outcome_verdict.ts";
