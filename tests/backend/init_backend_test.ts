@@ -124,3 +124,41 @@ Deno.test("initBackend('cpu') selects cpu with the fast filter gradient, then wa
   }
   assert.equal(tf.getBackend(), "wasm");
 });
+
+Deno.test("without --allow-ffi, auto skips native saying why, without prompting", async () => {
+  const root = new URL("../../", import.meta.url);
+  const probe = await Deno.makeTempFile({ prefix: "init_backend_probe_", suffix: ".ts" });
+  try {
+    await Deno.writeTextFile(
+      probe,
+      `import { initBackend } from "${new URL("lib/backend/mod.ts", root).href}";
+const c = await initBackend("auto");
+console.log(JSON.stringify({ name: c.name, native: c.rejected.find((r) => r.name === "native") }));`,
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-prompt",
+        "--config",
+        new URL("deno.json", root).pathname,
+        "--allow-read",
+        "--allow-env",
+        "--allow-sys",
+        probe,
+      ],
+      cwd: root.pathname,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    const r = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!);
+    assert.equal(r.name, "wasm");
+    assert.deepEqual(r.native, {
+      name: "native",
+      reason: "libdnnl.so.2: FFI not permitted (run with --allow-ffi)",
+    });
+  } finally {
+    await Deno.remove(probe);
+  }
+});

@@ -247,6 +247,10 @@ function preferPassiveOpenMp(): void {
 export function openDnnl(): Dnnl {
   if (opened) return opened;
   if (openError) throw openError;
+  // Never prompt: without --allow-ffi the native backend is simply unavailable.
+  if (Deno.permissions.querySync?.({ name: "ffi" }).state !== "granted") {
+    throw new Error("libdnnl.so.2: FFI not permitted (run with --allow-ffi)");
+  }
   preferPassiveOpenMp();
   let lib: Deno.DynamicLibrary<typeof SYMBOLS>;
   try {
