@@ -8,3 +8,4 @@ export * from "./findings_text.ts";
 export * from "./phase_diagram.ts";
 export * from "./printed_value_readings.ts";
 export * from "./outcome_verdict.ts";
+export * from "./problem_seeds.ts";
