@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  OPTIMIZER_NAMES,
   type OptimizerName,
   type TrainConfig,
   trainEmbedding,
@@ -36,13 +37,11 @@ export type TrainingExperimentConfig = {
   optimizer: OptimizerName;
 };
 
-const OPTIMIZERS: readonly OptimizerName[] = ["adagrad", "adam", "sgd", "momentum"];
-
 /** The choices of {@link TrainingExperimentConfig}'s enumerated fields (spread into `choices`). */
 export const TRAINING_CHOICES: Choices<TrainingExperimentConfig> = {
   model: MODEL_NAMES,
   distance: DISTANCE_NAMES,
-  optimizer: OPTIMIZERS,
+  optimizer: OPTIMIZER_NAMES,
 };
 
 /**
