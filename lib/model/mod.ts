@@ -18,3 +18,6 @@ export * from "./render_summary.ts";
 export * from "./triplet_model.ts";
 export * from "./save_model.ts";
 export * from "./dispose_model.ts";
+export * from "./channel_zero_pad.ts";
+export * from "./face_api_weights.ts";
+export * from "./face_recognition_net.ts";

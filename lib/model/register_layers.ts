@@ -15,10 +15,11 @@ import { L2Pooling2D } from "./l2_pooling.ts";
 import { LocalResponseNorm } from "./local_response_norm.ts";
 import { L2Normalize } from "./l2_normalize.ts";
 import { PairDistance, StackDistances } from "./pair_distance.ts";
+import { ChannelZeroPad } from "./channel_zero_pad.ts";
 
 let registered = false;
 
-/** Registers BatchNorm, L2Pooling2D, LocalResponseNorm, L2Normalize, PairDistance, StackDistances. Idempotent. */
+/** Registers BatchNorm, L2Pooling2D, LocalResponseNorm, L2Normalize, PairDistance, StackDistances, ChannelZeroPad. Idempotent. */
 export function registerModelLayers(): void {
   if (registered) return;
   for (
@@ -29,6 +30,7 @@ export function registerModelLayers(): void {
       L2Normalize,
       PairDistance,
       StackDistances,
+      ChannelZeroPad,
     ]
   ) {
     tf.serialization.registerClass(cls);
