@@ -23,7 +23,7 @@ import type { Embedder } from "./embedder.ts";
 import { embedPaths } from "./embed_paths.ts";
 import type { RetrievalDistance } from "./identification.ts";
 import { pairDistances } from "./pair_distances.ts";
-import { verifyPairs, type VerifyPairsOptions, type VerifyResult } from "./verify_pairs.ts";
+import { verifyPairs, type VerifyPairsOptions, type VerifyPairsResult } from "./verify_pairs.ts";
 
 /** A pair of image paths (as lib/data's `readPairs` returns them). */
 export interface EvalPair {
@@ -59,7 +59,7 @@ export interface EvaluatePairsOptions extends VerifyPairsOptions {
 /** Result of {@link evaluatePairs}. */
 export interface PairEvaluation {
   /** The verification numbers. */
-  verification: VerifyResult;
+  verification: VerifyPairsResult;
   /** Distance of each pair, in the order given. */
   distances: Float64Array;
   /** The distinct image paths, in the order embedded. */

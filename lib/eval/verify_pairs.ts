@@ -107,7 +107,7 @@ export interface ValAtFar {
 }
 
 /** Result of {@link verifyPairs}. */
-export interface VerifyResult {
+export interface VerifyPairsResult {
   /** Number of pairs. */
   pairs: number;
   /** Same-identity pairs. */
@@ -249,7 +249,7 @@ export function verifyPairs(
   distances: ArrayLike<number>,
   same: ArrayLike<boolean | number>,
   options: VerifyPairsOptions = {},
-): VerifyResult {
+): VerifyPairsResult {
   const folds = options.folds ?? 10;
   const target = options.far ?? 1e-3;
   const seed = options.seed ?? 0;

@@ -10,8 +10,6 @@ const LIB = new URL("../../lib", import.meta.url).pathname;
  * this list only shrinks. Clear it, don't grow it.
  */
 const ALLOWED: Record<string, string> = {
-  // lib/api's verify() result vs lib/eval's verifyPairs() result.
-  VerifyResult: "lib/api/verify.ts, lib/eval/verify_pairs.ts",
   // lib/api's detectFaces() (paths, bytes or tensors) vs lib/data's face-api adapter.
   detectFaces: "lib/api/detect_faces.ts, lib/data/face/face_api.ts",
 };
