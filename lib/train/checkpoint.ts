@@ -26,6 +26,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Optimizer, OptimizerState } from "./optimizer.ts";
+import { exists } from "../fs/mod.ts";
 
 /** What a checkpoint holds after {@link loadCheckpoint}. */
 export interface Checkpoint {
@@ -55,15 +56,6 @@ export interface SaveCheckpointOptions {
 }
 
 const stepDir = (step: number) => `step-${String(step).padStart(8, "0")}`;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Writes a text file atomically (temp file + rename in the same folder). */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {

@@ -45,6 +45,8 @@ export * from "./train_checkpoints.ts";
 export * from "./train_summary.ts";
 export * from "./train_run_folder.ts";
 export * from "./train_parts.ts";
+export * from "./train_step.ts";
+export * from "./train_progress.ts";
 export * from "./train_embedding.ts";
 export * from "./verification_callback.ts";
 export * from "./batch_accuracy.ts";

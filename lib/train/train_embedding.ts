@@ -18,15 +18,13 @@
  * ```
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
-import { createProgress, type Progress, type ProgressMode } from "../cli/mod.ts";
-import { type BatchView, disposeBatchView, viewBatch } from "./batch_view.ts";
+import type * as tf from "@tensorflow/tfjs";
+import type { Progress, ProgressMode } from "../cli/mod.ts";
 import { type CollapseDiagnosis, diagnoseCollapse } from "./diagnose.ts";
 import { createEpochAccumulator, type EpochMetrics } from "./epoch_metrics.ts";
 import type { Forensics } from "./forensics.ts";
 import { createCollapseDetector } from "./metrics_log.ts";
-import type { StepGradients } from "./gradient_strategy.ts";
-import { measureStep, type StepMetrics } from "./step_metrics.ts";
+import type { StepMetrics } from "./step_metrics.ts";
 import { stepForensics, wantsForensics } from "./step_forensics.ts";
 import {
   type CallbackResult,
@@ -41,7 +39,8 @@ import { TRAIN_DEFAULTS } from "./train_defaults.ts";
 import { buildTrainParts, releaseTrainParts } from "./train_parts.ts";
 import { openTrainRun, type TrainRun } from "./train_run_folder.ts";
 import { trainSummary } from "./train_summary.ts";
-import { updateWeights } from "./update_weights.ts";
+import { createStepRunner } from "./train_step.ts";
+import { trainProgress } from "./train_progress.ts";
 import { validateTrainConfig } from "./validate_train_config.ts";
 
 // Types callers imported from this file before it was split (kept so their imports still work).
@@ -105,97 +104,41 @@ export async function trainEmbedding<L extends LossName = LossName>(
 ): Promise<TrainResult> {
   const t0 = performance.now();
   validateTrainConfig(config);
-  const d = TRAIN_DEFAULTS;
-  const steps = config.steps;
+  const d = TRAIN_DEFAULTS, steps = config.steps;
   const parts = await buildTrainParts(config);
-  const { model, loader, strategy, distance, margin, epochSteps } = parts;
+  const { model, loader } = parts;
   const detector = createCollapseDetector({
     patience: config.collapsePatience ?? d.collapsePatience,
   });
-  const epochAcc = createEpochAccumulator(epochSteps);
+  const epochAcc = createEpochAccumulator(parts.epochSteps);
   const checkpoints = createTrainCheckpoints(
     options.outDir ? `${options.outDir}/checkpoints` : undefined,
     { ...parts, detector, epochs: epochAcc },
     { keep: config.keepCheckpoints ?? d.keepCheckpoints },
   );
+  const runner = createStepRunner(parts, config, { lastCheckpoint: () => checkpoints.last });
   const history: StepMetrics[] = [], epochs: EpochMetrics[] = [], forensics: Forensics[] = [];
-  let step = 0, stopped: TrainResult["stopped"] = "completed", prevGradNorm = 0;
-  let run: TrainRun | undefined, progress: Progress | undefined;
+  let step = 0, stopped: TrainResult["stopped"] = "completed";
+  let run: TrainRun | undefined, progress: Progress | undefined, result: TrainResult;
   try {
     if (options.resume) step = await checkpoints.resume();
     const startStep = step;
     run = options.outDir ? await openTrainRun(options.outDir, config, { startStep }) : undefined;
-    const log = run ? run.log : undefined;
+    const log = run?.log;
     const callbacks = createCallbackRunner(options.callbacks ?? [], log);
-    progress = options.progress === false
-      ? undefined
-      : typeof options.progress === "object"
-      ? options.progress
-      : createProgress(steps, {
-        label: "train",
-        unit: "step",
-        initial: step,
-        mode: options.progress ?? "auto",
-      });
-    const chunk = config.embedChunk ??
-      ((config.microBatch ?? d.microBatch) > 0 ? d.microBatchEmbedChunk : undefined);
+    progress = trainProgress(options.progress, { steps, initial: step });
     while (step < steps) {
-      if (
-        options.signal?.aborted ||
-        (options.stopAfterStep !== undefined && step >= options.stopAfterStep)
-      ) {
+      if (options.signal?.aborted || step >= (options.stopAfterStep ?? Infinity)) {
         stopped = "aborted";
         break;
       }
       const start = performance.now();
       const batch = await loader.next();
       if (!batch) throw new Error(`trainEmbedding: the loader ended at step ${step} of ${steps}`);
-      const labels = Int32Array.from(batch.labels), images = batch.images;
-      const lr = parts.lrAt(step), thisStep = step + 1;
-      let view: BatchView | undefined, g: StepGradients | undefined;
+      const outcome = await runner.run(batch, step + 1, start);
       try {
-        view = await viewBatch(model, images, {
-          distance,
-          chunk,
-          training: config.miningTraining ?? d.miningTraining,
-        });
-        g = await strategy.gradients({ images, labels, view });
-        const loss = g.loss ? (await g.loss.data())[0] : 0;
-        const gradNorm = g.loss
-          ? await updateWeights(g.grads, {
-            variables: parts.variables,
-            optimizer: parts.optimizer,
-            weightDecay: config.weightDecay ?? d.weightDecay,
-            clipNorm: config.clipNorm ?? d.clipNorm,
-            loss,
-            guard: {
-              step: thisStep,
-              images,
-              embeddings: view.embeddings,
-              distance: distance.name,
-              previousGradNorm: prevGradNorm,
-              lr,
-              lastCheckpoint: checkpoints.last,
-            },
-          })
-          : 0;
-        if (g.loss) prevGradNorm = gradNorm;
-        const updated = performance.now();
-        step = thisStep;
-        const metrics = await measureStep(view, {
-          step,
-          epoch: Math.floor((step - 1) / epochSteps),
-          labels,
-          tuples: g.tuples,
-          loss,
-          lr,
-          gradNorm,
-          distance,
-          margin,
-          times: { start, chosen: g.chosenAt, updated },
-          microBatches: g.microBatches,
-          microBatchesMined: g.microBatchesMined,
-        });
+        const metrics = outcome.metrics;
+        step = metrics.step;
         history.push(metrics);
         await log?.({ type: "step", ...metrics });
         const confirmed = detector.update(step, metrics.collapsed);
@@ -207,44 +150,37 @@ export async function trainEmbedding<L extends LossName = LossName>(
             collapseStep: detector.collapseStep,
           });
         }
-        if (
-          wantsForensics(step, {
-            every: config.forensicsEvery ?? d.forensicsEvery,
-            steps,
-            confirmed,
-          })
-        ) {
-          const f = await stepForensics(model, images, {
+        const every = config.forensicsEvery ?? d.forensicsEvery;
+        if (wantsForensics(step, { every, steps, confirmed })) {
+          const f = await stepForensics(model, outcome.images, {
             step,
             images: config.forensicsImages ?? d.forensicsImages,
-            grads: g.grads,
+            grads: outcome.grads,
           });
           forensics.push(f);
           await log?.({ type: "forensics", ...f });
         }
         const ctx: TrainContext = { step, epoch: metrics.epoch, model, metrics, config };
-        const epoch = epochAcc.add({ ...metrics, images: labels.length });
+        const epoch = epochAcc.add({ ...metrics, images: outcome.images.shape[0] });
         if (epoch) {
           epochs.push(epoch);
           await log?.({ type: "epoch", ...epoch });
           await callbacks.onEpoch({ ...ctx, epochMetrics: epoch });
         }
         progress?.tick(1, {
-          loss,
+          loss: metrics.loss,
           acc: metrics.accuracy,
           "img/s": Math.round(metrics.imagesPerSec),
         });
         await callbacks.onStep(ctx);
-        const every = config.checkpointEvery ?? d.checkpointEvery;
-        if (every > 0 && step % every === 0 && step < steps) await checkpoints.save(step);
+        const ckEvery = config.checkpointEvery ?? d.checkpointEvery;
+        if (ckEvery > 0 && step % ckEvery === 0 && step < steps) await checkpoints.save(step);
         if (confirmed && (config.stopOnCollapse ?? d.stopOnCollapse)) {
           stopped = "collapsed";
           break;
         }
       } finally {
-        tf.dispose([images, ...(g?.loss ? [g.loss] : [])]);
-        tf.dispose(Object.values(g?.grads ?? {}));
-        disposeBatchView(view);
+        outcome.dispose();
       }
     }
     await checkpoints.save(step);
@@ -252,7 +188,7 @@ export async function trainEmbedding<L extends LossName = LossName>(
     if (last) await callbacks.onEnd({ step, epoch: last.epoch, model, metrics: last, config });
     progress?.done();
     await releaseTrainParts(parts);
-    const result: TrainResult = {
+    result = {
       model,
       step,
       startStep,
@@ -267,8 +203,6 @@ export async function trainEmbedding<L extends LossName = LossName>(
       checkpoint: checkpoints.last,
       seconds: (performance.now() - t0) / 1000,
     };
-    await run?.finish(trainSummary(result));
-    return result;
   } catch (e) {
     progress?.done();
     await run?.log({
@@ -281,4 +215,6 @@ export async function trainEmbedding<L extends LossName = LossName>(
     if (parts.ownsModel) model.dispose();
     throw e;
   }
+  await run?.finish(trainSummary(result));
+  return result;
 }

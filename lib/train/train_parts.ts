@@ -85,72 +85,79 @@ export async function buildTrainParts(config: TrainConfig): Promise<TrainParts> 
   const p = config.p ?? d.p, k = config.k ?? d.k;
   const margin = config.margin ?? d.margin;
   const { loader, dataset } = await openTrainLoader(config);
-  const epochSteps = config.epochSteps ??
-    (dataset ? Math.max(1, Math.ceil(dataset.items.length / (p * k))) : d.epochStepsWithoutDataset);
-  const ownsModel = typeof config.model !== "object";
-  const model = typeof config.model === "object"
-    ? config.model
-    : createModel(config.model ?? d.model, {
+  let model: tf.LayersModel | undefined;
+  try {
+    const epochSteps = config.epochSteps ??
+      (dataset
+        ? Math.max(1, Math.ceil(dataset.items.length / (p * k)))
+        : d.epochStepsWithoutDataset);
+    const ownsModel = typeof config.model !== "object";
+    model = typeof config.model === "object" ? config.model : createModel(config.model ?? d.model, {
       inputSize: config.size ?? d.size,
       widthMultiplier: config.width ?? d.width,
       seed,
       ...config.modelOptions,
     });
-  const distance = typeof config.distance === "object"
-    ? config.distance
-    : createDistance(config.distance ?? d.distance);
-  const lossName = config.loss ?? d.loss;
-  const classifier = lossName === "arcface" || lossName === "cosface";
-  const loss = createLoss(lossName, {
-    // the triplet default margin (0.2) is not ArcFace's: pass a margin only where it is the default's
-    ...(classifier && config.margin === undefined ? {} : { margin }),
-    distance,
-    ...(classifier
-      ? {
-        numClasses: dataset?.identities.length,
-        embeddingDim: model.outputs[0].shape[1] as number,
-        seed,
-      }
-      : {}),
-    ...config.lossOptions,
-  });
-  const reducer = createReducer(config.reducer ?? d.reducer);
-  const optimizer = createOptimizer(config.optimizer ?? d.optimizer, config.optimizerOptions);
-  const lrAt = createSchedule({ ...config.schedule, lr: config.lr ?? d.lr, steps: config.steps });
-  const lossVariables = loss.trainableWeights ?? [];
-  const variables = [
-    ...model.trainableWeights.map((w) => w.read() as tf.Variable),
-    ...lossVariables,
-  ];
-  const rng = createRng(seed + 2);
-  const strategy = createGradientStrategy({ model, variables, loss, reducer }, {
-    mode: config.mode ?? d.mode,
-    distance,
-    margin,
-    miner: config.miner ?? d.miner,
-    minerOptions: config.minerOptions,
-    microBatch: config.microBatch ?? d.microBatch,
-    maxMicroBatches: config.maxMicroBatches,
-    tripletsPerStep: config.trunk?.tripletsPerStep ?? p * k,
-    rng,
-  });
-  return {
-    loader,
-    dataset,
-    model,
-    ownsModel,
-    distance,
-    loss,
-    reducer,
-    optimizer,
-    lrAt,
-    rng,
-    variables,
-    lossVariables,
-    strategy,
-    margin,
-    epochSteps,
-  };
+    const distance = typeof config.distance === "object"
+      ? config.distance
+      : createDistance(config.distance ?? d.distance);
+    const lossName = config.loss ?? d.loss;
+    const classifier = lossName === "arcface" || lossName === "cosface";
+    const loss = createLoss(lossName, {
+      // the triplet default margin (0.2) is not ArcFace's: pass a margin only where it is the default's
+      ...(classifier && config.margin === undefined ? {} : { margin }),
+      distance,
+      ...(classifier
+        ? {
+          numClasses: dataset?.identities.length,
+          embeddingDim: model.outputs[0].shape[1] as number,
+          seed,
+        }
+        : {}),
+      ...config.lossOptions,
+    });
+    const reducer = createReducer(config.reducer ?? d.reducer);
+    const optimizer = createOptimizer(config.optimizer ?? d.optimizer, config.optimizerOptions);
+    const lrAt = createSchedule({ ...config.schedule, lr: config.lr ?? d.lr, steps: config.steps });
+    const lossVariables = loss.trainableWeights ?? [];
+    const variables = [
+      ...model.trainableWeights.map((w) => w.read() as tf.Variable),
+      ...lossVariables,
+    ];
+    const rng = createRng(seed + 2);
+    const strategy = createGradientStrategy({ model, variables, loss, reducer }, {
+      mode: config.mode ?? d.mode,
+      distance,
+      margin,
+      miner: config.miner ?? d.miner,
+      minerOptions: config.minerOptions,
+      microBatch: config.microBatch ?? d.microBatch,
+      maxMicroBatches: config.maxMicroBatches,
+      tripletsPerStep: config.trunk?.tripletsPerStep ?? p * k,
+      rng,
+    });
+    return {
+      loader,
+      dataset,
+      model,
+      ownsModel,
+      distance,
+      loss,
+      reducer,
+      optimizer,
+      lrAt,
+      rng,
+      variables,
+      lossVariables,
+      strategy,
+      margin,
+      epochSteps,
+    };
+  } catch (e) {
+    if (typeof config.model !== "object") model?.dispose();
+    await loader.close?.();
+    throw e;
+  }
 }
 
 /** Releases what the parts own: the optimiser's slots, the loss's variables, the loader. */

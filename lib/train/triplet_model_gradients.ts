@@ -27,7 +27,7 @@ import type {
 import { randomTriplets } from "./random_triplets.ts";
 
 /** Options of {@link tripletModelGradients}. */
-export interface TripletModelOptions {
+export interface TripletModelGradientsOptions {
   /** The distance of the model's distance layers (d_ap, d_an). */
   distance: Distance;
   /** Random triplets per step. */
@@ -39,7 +39,7 @@ export interface TripletModelOptions {
 /** The strategy (see the module doc). */
 export function tripletModelGradients(
   parts: StrategyParts,
-  options: TripletModelOptions,
+  options: TripletModelGradientsOptions,
 ): GradientStrategy {
   const { model, variables, loss, reducer } = parts;
   if (!loss.fromTripletDistances) {

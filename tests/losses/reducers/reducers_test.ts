@@ -63,3 +63,20 @@ Deno.test("reducers reject values that are not rank 1", async () => {
     m.dispose();
   });
 });
+
+for (const name of REDUCER_NAMES) {
+  Deno.test(`${name} reducer's divisor makes a sum over parts reduce as the whole does`, async () => {
+    await assertNoLeak(async () => {
+      const reducer = createReducer(name);
+      const whole = tf.tidy(() => reducer.reduce(tf.tensor1d(VALUES)));
+      const expected = (await whole.data())[0];
+      whole.dispose();
+      const c = reducer.divisor(VALUES);
+      // three parts of the values, each summed and divided by the whole's divisor
+      const parts = [VALUES.slice(0, 2), VALUES.slice(2, 5), VALUES.slice(5)];
+      const total = parts.reduce((s, p) => s + p.reduce((a, b) => a + b, 0) / c, 0);
+      assertClose([total], [expected], 1e-6, `${name}: Σ parts / divisor`);
+      assert.equal(reducer.divisor([]), 1, `${name}: divisor of no values`);
+    });
+  });
+}
