@@ -248,6 +248,8 @@ Deno.test({
       tf.div(seeded([1, 6], 14), x()),
       tf.mul(x(), x()),
       tf.mul(x(), seeded([5, 1, 6], 15)), // not a suffix repeat: the cpu kernel
+      tf.squaredDifference(x(), seeded([1, 1, 1, 6], 16)),
+      tf.squaredDifference(seeded([6], 17), x()),
     ]);
     await assertMatchesCpu("sum", () => [
       tf.sum(x(), [0, 1, 2]),
@@ -255,6 +257,9 @@ Deno.test({
       tf.sum(x()),
       tf.sum(x(), [1, 3]), // neither leading nor trailing: the cpu kernel
       tf.mean(x(), [1, 2]),
+      tf.mean(x(), [0, 1, 2], true),
+      tf.mean(x(), -1),
+      tf.moments(x(), [0, 1, 2]).variance,
     ]);
     await assertMatchesCpu("unary", () => [
       tf.relu(x()),

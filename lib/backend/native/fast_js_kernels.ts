@@ -5,10 +5,11 @@
  * - `Slice` and `SplitV` (the gradient of the inception blocks' channel concat): contiguous runs
  *   copied with `TypedArray.set` instead of the cpu backend's per-element index arithmetic.
  * - `PadV2` (L2 pooling): the same run copies into a filled output.
- * - `Add`, `Sub`, `Multiply`, `RealDiv` of float32 tensors where one side is the whole output
+ * - `Add`, `Sub`, `Multiply`, `RealDiv`, `SquaredDifference` of float32 tensors where one side is the whole output
  *   shape and the other equals it, is a scalar, or repeats along leading axes (a bias): one flat
  *   loop instead of per-element broadcast index arithmetic.
- * - `Sum` over leading or trailing axes (bias gradients, means): one pass, no transpose.
+ * - `Sum` and `Mean` over leading or trailing axes (bias gradients, batch-norm moments): one pass,
+ *   no transpose.
  * - `Relu`, `Step` (its gradient), `Sqrt`, `Square` of float32: tight loops instead of a callback
  *   per element.
  *
@@ -161,7 +162,9 @@ const padV2: NativeFn = ({ x }, backend, attrs) => {
 type BinOp = (out: Float32Array, a: Float32Array, b: Float32Array, period: number) => void;
 
 /** Element-wise loops with `b` repeating every `period` elements (period 1: scalar b). */
-function binLoops(f: "add" | "sub" | "mul" | "div", swapped: boolean): BinOp {
+type BinName = "add" | "sub" | "mul" | "div" | "sqdiff";
+
+function binLoops(f: BinName, swapped: boolean): BinOp {
   // deno-fmt-ignore
   const ops: Record<string, BinOp> = {
     add: (o, a, b, p) => { for (let i = 0, j = 0; i < o.length; i++) { o[i] = a[i] + b[j]; if (++j === p) j = 0; } },
@@ -170,8 +173,9 @@ function binLoops(f: "add" | "sub" | "mul" | "div", swapped: boolean): BinOp {
     div: (o, a, b, p) => { for (let i = 0, j = 0; i < o.length; i++) { o[i] = a[i] / b[j]; if (++j === p) j = 0; } },
     rsub: (o, a, b, p) => { for (let i = 0, j = 0; i < o.length; i++) { o[i] = b[j] - a[i]; if (++j === p) j = 0; } },
     rdiv: (o, a, b, p) => { for (let i = 0, j = 0; i < o.length; i++) { o[i] = b[j] / a[i]; if (++j === p) j = 0; } },
+    sqdiff: (o, a, b, p) => { for (let i = 0, j = 0; i < o.length; i++) { const d = a[i] - b[j]; o[i] = d * d; if (++j === p) j = 0; } },
   };
-  if (!swapped || f === "add" || f === "mul") return ops[f];
+  if (!swapped || f === "add" || f === "mul" || f === "sqdiff") return ops[f];
   return ops[f === "sub" ? "rsub" : "rdiv"];
 }
 
@@ -184,7 +188,7 @@ function repeatPeriod(full: readonly number[], small: readonly number[]): number
   return s.every((d, i) => d === tail[i]) ? Math.max(sizeOf(s), 1) : undefined;
 }
 
-const binary = (f: "add" | "sub" | "mul" | "div"): NativeFn => ({ a, b }, backend) => {
+const binary = (f: BinName): NativeFn => ({ a, b }, backend) => {
   if (a.dtype !== "float32" || b.dtype !== "float32") return undefined;
   const av = vals(backend, a) as Float32Array;
   const bv = vals(backend, b) as Float32Array;
@@ -211,7 +215,8 @@ const binary = (f: "add" | "sub" | "mul" | "div"): NativeFn => ({ a, b }, backen
   return backend.makeTensorInfo(outShape, "float32", out);
 };
 
-const sum: NativeFn = ({ x }, backend, attrs) => {
+/** Sum (or mean) over leading or trailing axes; undefined for other axes. */
+const reduce = (mean: boolean): NativeFn => ({ x }, backend, attrs) => {
   if (x.dtype !== "float32") return undefined;
   const xv = vals(backend, x) as Float32Array;
   if (!xv || x.shape.length === 0) return undefined;
@@ -226,21 +231,22 @@ const sum: NativeFn = ({ x }, backend, attrs) => {
   const keep = x.shape.filter((_, i) => !axes.includes(i));
   const outShape = attrs.keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : keep;
   const outN = sizeOf(keep);
+  const count = xv.length / Math.max(outN, 1);
+  const scale = mean ? 1 / count : 1;
   const out = new Float32Array(outN);
   if (trailing) {
-    const inner = xv.length / Math.max(outN, 1);
     for (let i = 0; i < outN; i++) {
       let s = 0;
-      const o = i * inner;
-      for (let j = 0; j < inner; j++) s += xv[o + j];
-      out[i] = s;
+      const o = i * count;
+      for (let j = 0; j < count; j++) s += xv[o + j];
+      out[i] = s * scale;
     }
   } else {
     const acc = new Float64Array(outN);
     for (let o = 0; o < xv.length; o += outN) {
       for (let j = 0; j < outN; j++) acc[j] += xv[o + j];
     }
-    out.set(acc);
+    for (let j = 0; j < outN; j++) out[j] = acc[j] * scale;
   }
   return backend.makeTensorInfo(outShape, "float32", out);
 };
@@ -276,7 +282,9 @@ export const FAST_JS_KERNELS: Record<string, NativeFn> = {
   Sub: binary("sub"),
   Multiply: binary("mul"),
   RealDiv: binary("div"),
-  Sum: sum,
+  SquaredDifference: binary("sqdiff"),
+  Sum: reduce(false),
+  Mean: reduce(true),
   Relu: unary("Relu"),
   Step: unary("Step"),
   Sqrt: unary("Sqrt"),
