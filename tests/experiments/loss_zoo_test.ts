@@ -44,7 +44,12 @@ Deno.test("lossSettings() maps each loss spec to its loss, margin and options, a
   const c = lossZoo.presets.ci;
   assert.deepEqual(lossSettings("triplet-softplus", c, 5).lossOptions, { form: "softplus" });
   assert.equal(lossSettings("contrastive", c, 5).margin, c.contrastiveMargin);
-  assert.equal(lossSettings("arcface", c, 5).lossOptions?.numClasses, 5);
+  assert.deepEqual(lossSettings("arcface", c, 5).lossOptions, {
+    numClasses: 5,
+    embeddingDim: c.embeddingDim,
+    scale: c.scale,
+    seed: c.seed,
+  });
   assert.equal(lossSettings("cosface", c, 5).margin, c.cosMargin);
   assert.throws(() => lossSettings("triplet-cubic", c, 5), /unknown triplet form/);
   assert.throws(() => lossSettings("npair", c, 5), /unknown loss 'npair'/);
