@@ -1,7 +1,7 @@
 /**
  * Small multiples: a grid of small line charts, one panel per metric or setting, each variant one
- * colour in every panel (and one legend entry), the smoothed curve drawn over its raw values in
- * faint colour.
+ * colour in every panel (and one legend entry), the smoothed curve (a centred EMA) drawn over its raw
+ * values in faint colour.
  * @module
  */
 import {
@@ -29,7 +29,10 @@ export interface Panel {
 export interface SmallMultiplesOptions extends FigureOptions {
   /** Panels per row. Default min(3, panels). */
   columns?: number;
-  /** EMA weight of the smoothed line (see `emaSmooth`); 0 draws the raw values only. Default 0.8. */
+  /**
+   * EMA weight of the smoothed line (see `emaSmooth`; centred, and in log space on log axes, so
+   * the line does not lag behind the raw values); 0 draws the raw values only. Default 0.7.
+   */
   smoothing?: number;
   /** Opacity of the raw values behind a smoothed line. Default 0.25. */
   rawOpacity?: number;
@@ -61,7 +64,7 @@ export function smallMultiplesFigure(
   if (panels.length === 0) {
     throw new Error("smallMultiplesFigure: 'panels' must hold at least one panel, got []");
   }
-  const smoothing = options.smoothing ?? 0.8;
+  const smoothing = options.smoothing ?? 0.7;
   const rawOpacity = options.rawOpacity ?? 0.25;
   const columns = Math.max(1, Math.min(options.columns ?? 3, panels.length));
   const rows = Math.ceil(panels.length / columns);
@@ -70,7 +73,7 @@ export function smallMultiplesFigure(
   const layout: Record<string, unknown> = baseLayout(
     { ...options, height: options.height ?? rows * panelHeight + top + 60 },
     {
-      grid: { rows, columns, pattern: "independent", xgap: 0.12, ygap: 0.35 },
+      grid: { rows, columns, pattern: "independent", xgap: 0.16, ygap: 0.35 },
       margin: { l: 50, r: 20, t: top, b: 50 },
       legend: { orientation: "h", x: 0, y: 1, yref: "container", yanchor: "top" },
       showlegend: true,
@@ -85,12 +88,14 @@ export function smallMultiplesFigure(
       i + columns >= panels.length;
     layout[`xaxis${axis}`] = {
       ...(bottomRow ? { title: { text: options.xTitle ?? "step", standoff: 4 } } : {}),
+      tickfont: { size: 10 },
       automargin: true,
     };
     layout[`yaxis${axis}`] = {
       type: panel.logY ? "log" : "linear",
       // Powers of ten (10⁻⁴), not SI prefixes (100µ), on log axes.
       ...(panel.logY ? { exponentformat: "power" } : {}),
+      tickfont: { size: 10 },
       automargin: true,
     };
     annotations.push({
@@ -124,7 +129,9 @@ export function smallMultiplesFigure(
         ...common,
         name: s.name,
         x,
-        y: smoothing > 0 ? emaSmooth(s.y, { weight: smoothing }) : toPlain(s.y),
+        y: smoothing > 0
+          ? emaSmooth(s.y, { weight: smoothing, centered: true, log: panel.logY })
+          : toPlain(s.y),
         legendgroup: s.name,
         showlegend: !inLegend.has(s.name),
         line: { color, width: 2, ...(s.dash ? { dash: s.dash } : {}) },

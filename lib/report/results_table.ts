@@ -159,11 +159,10 @@ export function resultsTableText(table: ResultsTable): string {
     ...table.rows.map((r) => table.columns.map((c) => formatCell(r[c.key], c))),
   ];
   const widths = table.columns.map((_, j) => Math.max(...cells.map((row) => row[j].length)));
+  // Numbers and their headers to the right, text to the left.
   const lines = cells.map((row) =>
     row.map((cell, j) =>
-      isNumeric(table.columns[j]) && cells.indexOf(row) > 0
-        ? cell.padStart(widths[j])
-        : cell.padEnd(widths[j])
+      isNumeric(table.columns[j]) ? cell.padStart(widths[j]) : cell.padEnd(widths[j])
     ).join("  ").trimEnd()
   );
   return [...lines, ...(table.caption ? ["", table.caption] : [])].join("\n");

@@ -59,7 +59,7 @@ export interface SweepReportOptions {
   columns?: ResultColumn[];
   /** Per-step metrics for the small multiples (one row per swept value). Default none. */
   curves?: CurveMetric[];
-  /** EMA weight of the curves. Default 0.8. */
+  /** EMA weight of the curves (centred; see `smallMultiplesFigure`). Default 0.7. */
   smoothing?: number;
   /** Rows of panels (swept values) per curves figure. Default 3 (one printed page). */
   rowsPerFigure?: number;
@@ -291,9 +291,9 @@ export function sweepReport(cells: SweepCell[], options: SweepReportOptions): Re
         curves,
         curvesCaption:
           `One row per ${sym}, one column per metric, one colour per ${options.groupLabel}; ` +
-          `lines are smoothed with an exponential moving average (weight ${
-            options.smoothing ?? 0.8
-          }), raw per-step values faint behind.`,
+          `lines are smoothed with an exponential moving average run forward and backward (weight ${
+            options.smoothing ?? 0.7
+          }; in log space on log axes), raw per-step values faint behind.`,
       }
       : {}),
   };

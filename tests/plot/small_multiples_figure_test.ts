@@ -26,7 +26,7 @@ Deno.test("smallMultiplesFigure() draws raw values faint behind the EMA line, on
     rows: 2,
     columns: 2,
     pattern: "independent",
-    xgap: 0.12,
+    xgap: 0.16,
     ygap: 0.35,
   });
   assert.equal(fig.data.length, 10); // 5 series × (raw + smoothed)
@@ -34,7 +34,7 @@ Deno.test("smallMultiplesFigure() draws raw values faint behind the EMA line, on
   assert.deepEqual(raw.y, [1, 0.5, 0.25]);
   assert.equal((raw.line as { color: string }).color, "rgba(31,119,180,0.25)");
   assert.equal(raw.showlegend, false);
-  assert.deepEqual(smooth.y, emaSmooth([1, 0.5, 0.25], { weight: 0.5 }));
+  assert.deepEqual(smooth.y, emaSmooth([1, 0.5, 0.25], { weight: 0.5, centered: true }));
   assert.equal((smooth.line as { color: string }).color, "#1f77b4");
   const legend = fig.data.filter((t) => t.showlegend).map((t) => t.name);
   assert.deepEqual(legend, ["a", "b"]);
@@ -44,6 +44,11 @@ Deno.test("smallMultiplesFigure() draws raw values faint behind the EMA line, on
   }
   assert.equal(fig.data[4].yaxis, "y2");
   assert.equal((fig.layout.yaxis2 as { type: string }).type, "log");
+  // On a log axis the average is taken over the logarithms.
+  assert.deepEqual(
+    fig.data[5].y,
+    emaSmooth([0.1, 0.5, 0.9], { weight: 0.5, centered: true, log: true }),
+  );
   assert.deepEqual(fig.data[8].x, [0, 10, 20]);
   const titles = (fig.layout.annotations as { text: string }[]).map((a) => a.text);
   assert.deepEqual(titles, ["<b>loss</b>", "<b>accuracy</b>", "<b>d_an</b>"]);
