@@ -261,6 +261,19 @@ Deno.test({
       tf.mean(x(), -1),
       tf.moments(x(), [0, 1, 2]).variance,
     ]);
+    // Large enough for the oneDNN element-wise primitives (ELEMENTWISE_MIN elements).
+    const big = () => seeded([4, 32, 32, 24], 18);
+    await assertMatchesCpu("large element-wise", () => [
+      tf.add(big(), seeded([24], 19)),
+      tf.sub(big(), seeded([1, 32, 1, 24], 20)),
+      tf.mul(seeded([24], 21), big()),
+      tf.div(big(), seeded([1], 22)),
+      tf.sub(3, big()), // swapped: the typed-array loop
+      tf.squaredDifference(seeded([24], 23), big()),
+      tf.relu(big()),
+      tf.sqrt(tf.abs(big())),
+      tf.square(big()),
+    ]);
     await assertMatchesCpu("unary", () => [
       tf.relu(x()),
       tf.step(x(), 0.25),

@@ -29,6 +29,14 @@ export const DNNL = {
   backwardWeights: 192,
   convolutionDirect: 1,
   eltwiseRelu: 31,
+  eltwiseSquare: 79,
+  eltwiseSqrt: 111,
+  binaryAdd: 131056,
+  binaryMul: 131057,
+  binaryDiv: 131060,
+  binarySub: 131061,
+  tagAbcde: 7,
+  argSrc1: 2,
   poolingMax: 511,
   poolingAvgIncludePadding: 767,
   poolingAvgExcludePadding: 1023,
@@ -143,6 +151,14 @@ const SYMBOLS = {
   },
   dnnl_lrn_backward_desc_init: {
     parameters: ["buffer", "i32", "buffer", "buffer", "i64", "f32", "f32", "f32"],
+    result: "i32",
+  },
+  dnnl_binary_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  dnnl_eltwise_forward_desc_init: {
+    parameters: ["buffer", "i32", "i32", "buffer", "f32", "f32"],
     result: "i32",
   },
   dnnl_matmul_desc_init: {

@@ -13,12 +13,20 @@
  * - `Relu`, `Step` (its gradient), `Sqrt`, `Square` of float32: tight loops instead of a callback
  *   per element.
  *
- * Anything else returns undefined and runs the cpu kernel. Results equal the cpu kernels' up to
+ * From {@link ELEMENTWISE_MIN} elements on, the arithmetic, `Relu`, `Sqrt` and `Square` run on
+ * oneDNN's threads (`./elementwise_primitives.ts`) instead of the loops. Anything else returns
+ * undefined and runs the cpu kernel. Results equal the cpu kernels' up to
  * float rounding of sums (accumulated in float64 here, as there).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NativeFn, NativeKernelBackend } from "./native_kernels.ts";
+import {
+  binaryOp,
+  ELEMENTWISE_MIN,
+  elementwiseRankOk,
+  eltwiseOp,
+} from "./elementwise_primitives.ts";
 
 type Values = Float32Array | Int32Array | Uint8Array;
 
@@ -211,6 +219,18 @@ const binary = (f: BinName): NativeFn => ({ a, b }, backend) => {
   } else return undefined;
   if (period == null || n === 0) return undefined;
   const out = new Float32Array(n);
+  const commutes = f === "add" || f === "mul" || f === "sqdiff";
+  if (n >= ELEMENTWISE_MIN && elementwiseRankOk(outShape.length) && (commutes || !swapped)) {
+    // oneDNN's threads: `full` is src0, the other operand broadcast with leading 1s.
+    const small = swapped ? a.shape : b.shape;
+    const bShape = [...new Array(outShape.length - small.length).fill(1), ...small];
+    binaryOp(backend.primitives, f === "sqdiff" ? "sub" : f, {
+      shape: outShape,
+      bShape,
+      square: f === "sqdiff",
+    }, { a: full, b: other, out });
+    return backend.makeTensorInfo(outShape, "float32", out);
+  }
   binLoops(f, swapped)(out, full, other, period);
   return backend.makeTensorInfo(outShape, "float32", out);
 };
@@ -269,7 +289,9 @@ const unary = (name: string): NativeFn => ({ x }, backend, attrs) => {
   const xv = vals(backend, x) as Float32Array;
   if (!xv) return undefined;
   const out = new Float32Array(xv.length);
-  UNARY[name](out, xv, attrs);
+  const alg = ({ Relu: "relu", Sqrt: "sqrt", Square: "square" } as const)[name as "Relu"];
+  if (alg && xv.length >= ELEMENTWISE_MIN) eltwiseOp(backend.primitives, alg, { x: xv, y: out });
+  else UNARY[name](out, xv, attrs);
   return backend.makeTensorInfo(x.shape, "float32", out);
 };
 

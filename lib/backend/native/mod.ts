@@ -4,6 +4,7 @@ export * from "./primitive_cache.ts";
 export * from "./conv_primitives.ts";
 export * from "./pool_primitives.ts";
 export * from "./matmul_primitives.ts";
+export * from "./elementwise_primitives.ts";
 export * from "./native_kernels.ts";
 export * from "./native_backend.ts";
 export * from "./native_threads.ts";
