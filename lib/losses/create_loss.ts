@@ -24,6 +24,17 @@ export interface LossOptionsByName {
   cosface: { scale?: number; numClasses?: number; embeddingDim?: number; seed?: number };
 }
 
+/** Every key some loss's options have. */
+type AnyLossOptionKey = { [K in LossName]: keyof LossOptionsByName[K] }[LossName];
+
+/**
+ * The options of loss `L`, with every other loss's keys typed `never` (so `{ loss: "triplet",
+ * lossOptions: { scale: 1 } }` does not compile). For a union of names, the union of those.
+ */
+export type LossOptionsOf<L extends LossName> = L extends LossName
+  ? LossOptionsByName[L] & { [K in Exclude<AnyLossOptionKey, keyof LossOptionsByName[L]>]?: never }
+  : never;
+
 /** A loss name with its options, discriminated by `loss`. */
 export type LossSetting = {
   [K in LossName]: { loss: K; lossOptions?: LossOptionsByName[K] };

@@ -15,7 +15,7 @@ import type {
   Distance,
   DistanceName,
   LossName,
-  LossOptionsByName,
+  LossOptionsOf,
   MinerName,
   ReducerName,
 } from "../losses/mod.ts";
@@ -121,13 +121,13 @@ export interface TrainConfigBase {
 /**
  * Training configuration: {@link TrainConfigBase} and a loss with its own options, typed by the
  * loss (`LossOptionsByName[L]`): `trainEmbedding({ loss: "triplet", lossOptions: { scale: 1 } })`
- * does not compile. Without a literal loss name `L` is every loss and `lossOptions` any loss's
- * options (configs spread from `Partial<TrainConfig>` stay assignable); validateTrainConfig checks
- * the keys against the loss at run time. Default loss "triplet".
+ * does not compile. Without a literal loss name `L` is every loss and `lossOptions` may hold any
+ * loss's options (configs spread from `Partial<TrainConfig>` stay assignable); validateTrainConfig
+ * checks the keys against the loss at run time. Default loss "triplet".
  */
 export interface TrainConfig<L extends LossName = LossName> extends TrainConfigBase {
   /** Default "triplet". */
   loss?: L;
   /** Options of that loss (margin and distance are top-level keys). */
-  lossOptions?: LossOptionsByName[L];
+  lossOptions?: LossOptionsOf<L>;
 }
