@@ -8,8 +8,8 @@
  * - `Add`, `Sub`, `Multiply`, `RealDiv`, `SquaredDifference` of float32 tensors where one side is the whole output
  *   shape and the other equals it, is a scalar, or repeats along leading axes (a bias): one flat
  *   loop instead of per-element broadcast index arithmetic.
- * - `Sum` and `Mean` over leading or trailing axes (bias gradients, batch-norm moments): one pass,
- *   no transpose.
+ * - `Sum` and `Mean` over one contiguous block of axes (bias gradients, batch-norm moments,
+ *   global average pooling): one pass, no transpose.
  * - `Relu`, `Step` (its gradient), `Sqrt`, `Square` of float32: tight loops instead of a callback
  *   per element.
  *
@@ -235,38 +235,41 @@ const binary = (f: BinName): NativeFn => ({ a, b }, backend) => {
   return backend.makeTensorInfo(outShape, "float32", out);
 };
 
-/** Sum (or mean) over leading or trailing axes; undefined for other axes. */
+/** Sum (or mean) over one contiguous block of axes; undefined for other axes. */
 const reduce = (mean: boolean): NativeFn => ({ x }, backend, attrs) => {
   if (x.dtype !== "float32") return undefined;
   const xv = vals(backend, x) as Float32Array;
   if (!xv || x.shape.length === 0) return undefined;
-  const r = x.shape.length;
   const axes = [...new Set(tf.util.parseAxisParam(attrs.axis as number[], x.shape))].sort((p, q) =>
     p - q
   );
-  if (axes.length === 0) return undefined;
-  const leading = axes.every((v, i) => v === i);
-  const trailing = axes.every((v, i) => v === r - axes.length + i);
-  if (!leading && !trailing) return undefined;
+  if (axes.length === 0 || axes.some((v, i) => v !== axes[0] + i)) return undefined;
+  const first = axes[0];
+  const last = axes[axes.length - 1];
+  const outer = sizeOf(x.shape.slice(0, first));
+  const mid = sizeOf(x.shape.slice(first, last + 1));
+  const inner = sizeOf(x.shape.slice(last + 1));
   const keep = x.shape.filter((_, i) => !axes.includes(i));
   const outShape = attrs.keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : keep;
-  const outN = sizeOf(keep);
-  const count = xv.length / Math.max(outN, 1);
-  const scale = mean ? 1 / count : 1;
-  const out = new Float32Array(outN);
-  if (trailing) {
-    for (let i = 0; i < outN; i++) {
+  const scale = mean ? 1 / mid : 1;
+  const out = new Float32Array(outer * inner);
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
       let s = 0;
-      const o = i * count;
-      for (let j = 0; j < count; j++) s += xv[o + j];
-      out[i] = s * scale;
+      const base = o * mid;
+      for (let m = 0; m < mid; m++) s += xv[base + m];
+      out[o] = s * scale;
     }
   } else {
-    const acc = new Float64Array(outN);
-    for (let o = 0; o < xv.length; o += outN) {
-      for (let j = 0; j < outN; j++) acc[j] += xv[o + j];
+    const acc = new Float64Array(inner);
+    for (let o = 0; o < outer; o++) {
+      acc.fill(0);
+      for (let m = 0; m < mid; m++) {
+        const base = (o * mid + m) * inner;
+        for (let i = 0; i < inner; i++) acc[i] += xv[base + i];
+      }
+      for (let i = 0; i < inner; i++) out[o * inner + i] = acc[i] * scale;
     }
-    for (let j = 0; j < outN; j++) out[j] = acc[j] * scale;
   }
   return backend.makeTensorInfo(outShape, "float32", out);
 };
