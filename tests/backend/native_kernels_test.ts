@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
-import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
+import { assertNoLeak, slowTests, useTestBackend } from "../_helpers/leak.ts";
 import {
   dnnlUnavailableReason,
   initBackend,
@@ -327,7 +327,9 @@ Deno.test({
 });
 
 Deno.test({
-  name: "repeated native training steps leak no tensors and create no new oneDNN objects",
+  name: `${
+    slowTests ? 100 : 3
+  } more native training steps leak no tensors and create no new oneDNN objects (SLOW=1: 100)`,
   ignore,
   async fn() {
     await tf.setBackend("native");
@@ -346,8 +348,8 @@ Deno.test({
       const objects = liveNativeObjects();
       assert.ok(objects.primitives > 10, `${objects.primitives} primitives built`);
       await assertNoLeak(() => {
-        for (let i = 0; i < 3; i++) step();
-      }, "3 native training steps");
+        for (let i = 0; i < (slowTests ? 100 : 3); i++) step();
+      }, "native training steps");
       assert.deepEqual(liveNativeObjects(), objects);
       tf.dispose(x);
       opt.dispose();
