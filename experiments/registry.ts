@@ -13,6 +13,7 @@ import { mining } from "./mining.ts";
 import { lossZoo } from "./loss_zoo.ts";
 import { epochTime } from "./epoch_time.ts";
 import { caseStudy } from "./case_study.ts";
+import { fineTune } from "./fine_tune.ts";
 
 /** The registry: each entry keeps its own config and summary types. */
 export const registry = {
@@ -24,6 +25,7 @@ export const registry = {
   "mining": mining,
   "epoch-time": epochTime,
   "case-study": caseStudy,
+  "fine-tune": fineTune,
 } satisfies Record<string, AnyExperiment>;
 
 /** The registry looked up by any name (the CLI's view). */

@@ -1,0 +1,158 @@
+/**
+ * Face crops of a folder of photos, made once with lib/data's preprocessing (detect, align, crop,
+ * resize; cached and resumable) into the same cache `deno task eval` uses for photos
+ * (`data/cache/eval/<folder>-<hash of its real path>-<size>`), so an experiment and the CLI
+ * evaluate the same crops. `paths` restricts the work to some photos (a ci subset): they are
+ * linked (symbolic links, never copies) into a folder under the cache named by their hash.
+ *
+ * @example
+ * ```ts
+ * import { faceCropCacheDir } from "./face_crops.ts";
+ * console.assert(faceCropCacheDir("/photos/lfw", 150, "/repo/data/cache/eval").endsWith("-150"));
+ * ```
+ * @module
+ */
+import type { BackendPreference } from "../backend/mod.ts";
+import type { Progress } from "../cli/mod.ts";
+import { preprocessDataset, readManifest } from "../data/mod.ts";
+
+/** Options of {@link faceCrops}. */
+export interface FaceCropsOptions {
+  /** Crop side in pixels. */
+  size: number;
+  /** Only these photos (paths relative to the folder). Default: every photo. */
+  paths?: readonly string[];
+  /** Cache root. Default: the repository's `data/cache/eval` (the eval CLI's). */
+  cacheRoot?: string;
+  /** Preprocessing workers. Default: preprocessDataset's (one per core). */
+  workers?: number;
+  /** tfjs backend of the workers. Default "auto". */
+  backend?: BackendPreference;
+  signal?: AbortSignal;
+  /** A progress factory given (total, already done). */
+  progress?: (total: number, done: number) => Progress;
+}
+
+/** What {@link faceCrops} made (or found cached). */
+export interface FaceCrops {
+  /** Folder of the crops (pair and dataset paths are relative to it). */
+  dir: string;
+  /** Crop path of each photo path that has one. */
+  outputs: Map<string, string>;
+  /** Photos with a detected face, without one (centre crop written), and unreadable. */
+  ok: number;
+  noFace: number;
+  errors: number;
+  /** Photos processed by this call (0 when everything was cached). */
+  processed: number;
+  seconds: number;
+}
+
+const REPO_CACHE = new URL("../../data/cache/eval", import.meta.url).pathname;
+
+/** FNV-1a of a string as 8 hex digits (the eval CLI's cache naming). */
+function hash8(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}
+
+/**
+ * The cache folder of a photo folder's crops at `size` (as `deno task eval` names it).
+ *
+ * @param realDir the photo folder's real path
+ * @param size crop side
+ * @param cacheRoot the cache root
+ *
+ * @example
+ * ```ts
+ * import { faceCropCacheDir } from "./face_crops.ts";
+ * console.log(faceCropCacheDir("/work/shared/faces/dev/lfw-deepfunneled", 150, "data/cache/eval"));
+ * ```
+ */
+export function faceCropCacheDir(realDir: string, size: number, cacheRoot: string): string {
+  const base = realDir.split("/").filter(Boolean).pop() ?? "data";
+  return `${cacheRoot.replace(/\/+$/, "")}/${base}-${hash8(realDir)}-${size}`;
+}
+
+/** Links `paths` of `root` into a folder named by their hash (idempotent); returns it. */
+async function linkSubset(root: string, paths: readonly string[], cacheRoot: string) {
+  const sorted = [...new Set(paths)].sort();
+  const dir = `${cacheRoot}/subsets/${root.split("/").filter(Boolean).pop()}-${
+    hash8(`${root}\n${sorted.join("\n")}`)
+  }`;
+  for (const p of sorted) {
+    if (p.startsWith("/") || p.split("/").includes("..")) {
+      throw new Error(`faceCrops: path '${p}' must be relative to ${root} without '..'`);
+    }
+    const at = `${dir}/${p}`;
+    try {
+      await Deno.lstat(at);
+      continue;
+    } catch { /* not linked yet */ }
+    await Deno.stat(`${root}/${p}`).catch((e) => {
+      throw new Error(`faceCrops: cannot read ${root}/${p}: ${(e as Error).message}`);
+    });
+    await Deno.mkdir(at.slice(0, at.lastIndexOf("/")), { recursive: true });
+    await Deno.symlink(`${root}/${p}`, at);
+  }
+  return dir;
+}
+
+/**
+ * Crops every photo of `dataDir` (or `paths` of it) at `size`, reusing the cache.
+ *
+ * @param dataDir folder of photos (identity folders)
+ * @param options size, paths, cacheRoot, workers, backend, signal, progress
+ *
+ * @example
+ * ```ts
+ * import { faceCrops } from "./face_crops.ts";
+ * const empty = await Deno.makeTempDir();
+ * const r = await faceCrops(empty, { size: 96, cacheRoot: await Deno.makeTempDir(), workers: 0 });
+ * console.assert(r.outputs.size === 0);
+ * ```
+ */
+export async function faceCrops(dataDir: string, options: FaceCropsOptions): Promise<FaceCrops> {
+  const t0 = performance.now();
+  if (!Number.isInteger(options.size) || options.size < 8) {
+    throw new Error(`faceCrops: 'size' must be an integer ≥ 8, got ${options.size}`);
+  }
+  const real = await Deno.realPath(dataDir).catch((e) => {
+    throw new Error(`faceCrops: cannot read photo folder '${dataDir}': ${(e as Error).message}`);
+  });
+  const cacheRoot = (options.cacheRoot ?? REPO_CACHE).replace(/\/+$/, "");
+  await Deno.mkdir(cacheRoot, { recursive: true });
+  const inDir = options.paths ? await linkSubset(real, options.paths, cacheRoot) : real;
+  const outDir = faceCropCacheDir(
+    options.paths ? await Deno.realPath(inDir) : real,
+    options.size,
+    cacheRoot,
+  );
+  const r = await preprocessDataset(inDir, outDir, {
+    size: options.size,
+    onNoFace: "center",
+    workers: options.workers,
+    backend: options.backend ?? "auto",
+    signal: options.signal,
+    progress: options.progress,
+  });
+  if (r.aborted) throw new Error(`faceCrops: preprocessing of ${dataDir} was interrupted`);
+  const outputs = new Map<string, string>();
+  let ok = 0, noFace = 0, errors = 0;
+  for (const e of await readManifest(r.manifest)) {
+    if (e.output) outputs.set(e.path, e.output);
+    if (e.status === "ok") ok++;
+    else if (e.status === "no-face") noFace++;
+    else errors++;
+  }
+  return {
+    dir: outDir,
+    outputs,
+    ok,
+    noFace,
+    errors,
+    processed: r.processed,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

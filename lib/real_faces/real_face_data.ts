@@ -1,0 +1,193 @@
+/**
+ * The data of a real-face experiment, from photo folders to what training and evaluation read:
+ * the training photos cropped by the toolkit ({@link faceCrops}), split by PEOPLE into training
+ * and validation (with validation pairs, {@link splitPeople}), and the development test pairs
+ * mapped to their crops. A positive `trainPeople` or `devPairs` takes a small deterministic
+ * subset (ci presets); 0 takes everything.
+ *
+ * @example
+ * ```ts
+ * import { resolveRepoPath } from "./real_face_data.ts";
+ * console.assert(resolveRepoPath("/abs/x") === "/abs/x");
+ * ```
+ * @module
+ */
+import type { Progress } from "../cli/mod.ts";
+import {
+  type Dataset,
+  filterIdentities,
+  type PairRecord,
+  readPairs,
+  scanDataset,
+} from "../data/mod.ts";
+import { faceCrops } from "./face_crops.ts";
+import { type PeopleSplit, splitPeople } from "./people_split.ts";
+
+/** Where the photos are and how much of them to use. */
+export interface RealFaceDataConfig {
+  /** Training photo folder (identity folders); relative paths are relative to the repository. */
+  train: string;
+  /** Development test pairs file (pairs.csv or LFW pairs.txt). */
+  pairs: string;
+  /** Folder the development pairs' photos are relative to. */
+  devData: string;
+  /** Crop side. */
+  size: number;
+  /** 0: every person with ≥ 2 photos; N: the first N (by name) with ≥ `perPerson` photos. */
+  trainPeople: number;
+  /** Photos per person kept (0: all). */
+  perPerson: number;
+  /** 0: every development pair; N: the first ⌈N/2⌉ same and ⌊N/2⌋ different pairs. */
+  devPairs: number;
+  /** Share of the training people held out for validation. */
+  validationFraction: number;
+  /** Validation pairs drawn from them. */
+  validationPairs: number;
+  seed: number;
+}
+
+/** What {@link realFaceData} returns. */
+export interface RealFaceData extends PeopleSplit {
+  /** Development pairs, paths relative to `devRoot` (the crops). */
+  devPairs: PairRecord[];
+  devRoot: string;
+  /** Crop statistics of the training photos and of the development photos. */
+  crops: {
+    train: {
+      dir: string;
+      ok: number;
+      noFace: number;
+      errors: number;
+      processed: number;
+      seconds: number;
+    };
+    dev: {
+      dir: string;
+      ok: number;
+      noFace: number;
+      errors: number;
+      processed: number;
+      seconds: number;
+    };
+  };
+}
+
+const REPO = new URL("../../", import.meta.url).pathname;
+
+/**
+ * A path as given when absolute, else relative to the repository root.
+ *
+ * @example
+ * ```ts
+ * import { resolveRepoPath } from "./real_face_data.ts";
+ * console.assert(resolveRepoPath("data/x").endsWith("/data/x"));
+ * ```
+ */
+export function resolveRepoPath(path: string): string {
+  return path.startsWith("/") ? path : `${REPO}${path}`;
+}
+
+/**
+ * Crops, splits and maps the photos of `config` (cached crops are reused).
+ *
+ * @param config the folders and the subset
+ * @param options progress factory, signal, preprocessing workers
+ *
+ * @example
+ * ```ts
+ * import { realFaceData } from "./real_face_data.ts";
+ * const r = await realFaceData({ train: "/nonexistent", pairs: "x.csv", devData: ".", size: 96,
+ *   trainPeople: 2, perPerson: 2, devPairs: 2, validationFraction: 0.5, validationPairs: 2, seed: 0 })
+ *   .catch((e) => e);
+ * console.assert(r instanceof Error);
+ * ```
+ */
+export async function realFaceData(
+  config: RealFaceDataConfig,
+  options: {
+    progress?: (total: number, done: number) => Progress;
+    signal?: AbortSignal;
+    workers?: number;
+  } = {},
+): Promise<RealFaceData> {
+  const trainDir = resolveRepoPath(config.train);
+  const pairsFile = resolveRepoPath(config.pairs);
+  const devDir = resolveRepoPath(config.devData);
+  const photos = await scanDataset(trainDir, { minPerIdentity: 2 }).catch((e) => {
+    throw new Error(
+      `real-face data: cannot scan training photos '${trainDir}': ${(e as Error).message}`,
+    );
+  });
+  let chosen: Dataset = photos;
+  if (config.trainPeople > 0) {
+    const min = Math.max(2, config.perPerson);
+    const enough = filterIdentities(photos, { minPerIdentity: min });
+    chosen = filterIdentities(enough, {
+      identities: enough.identities.slice(0, config.trainPeople),
+      maxPerIdentity: config.perPerson > 0 ? config.perPerson : undefined,
+    });
+    if (chosen.identities.length < config.trainPeople) {
+      throw new Error(
+        `real-face data: '${trainDir}' has ${chosen.identities.length} people with ≥ ${min} photos, 'trainPeople' asks ${config.trainPeople}`,
+      );
+    }
+  } else if (config.perPerson > 0) {
+    chosen = filterIdentities(photos, { maxPerIdentity: config.perPerson });
+  }
+  let pairs = await readPairs(pairsFile).catch((e) => {
+    throw new Error(`real-face data: cannot read pairs '${pairsFile}': ${(e as Error).message}`);
+  });
+  if (config.devPairs > 0) {
+    const same = pairs.filter((p) => p.same).slice(0, Math.ceil(config.devPairs / 2));
+    const diff = pairs.filter((p) => !p.same).slice(0, Math.floor(config.devPairs / 2));
+    pairs = [...same, ...diff].map(({ a, b, same }) => ({ a, b, same }));
+  }
+  const trainCrops = await faceCrops(trainDir, {
+    size: config.size,
+    paths: config.trainPeople > 0 ? chosen.items.map((it) => it.path) : undefined,
+    ...options,
+  });
+  const devCrops = await faceCrops(devDir, {
+    size: config.size,
+    paths: config.devPairs > 0 ? pairs.flatMap((p) => [p.a, p.b]) : undefined,
+    ...options,
+  });
+  const cropped: Dataset = {
+    root: trainCrops.dir,
+    identities: chosen.identities,
+    items: chosen.items.flatMap((it) => {
+      const out = trainCrops.outputs.get(it.path);
+      return out ? [{ ...it, path: out }] : [];
+    }),
+  };
+  const split = splitPeople(filterIdentities(cropped, { minPerIdentity: 2 }), {
+    validationFraction: config.validationFraction,
+    pairs: config.validationPairs,
+    seed: config.seed,
+  });
+  const devPairs = pairs.map((p) => {
+    const [a, b] = [devCrops.outputs.get(p.a), devCrops.outputs.get(p.b)];
+    if (!a || !b) {
+      throw new Error(
+        `real-face data: pair image '${
+          a ? p.b : p.a
+        }' of ${pairsFile} has no crop (unreadable?); see ${devCrops.dir}/manifest.jsonl`,
+      );
+    }
+    return { a, b, same: p.same, ...(p.fold !== undefined ? { fold: p.fold } : {}) };
+  });
+  const stats = (c: typeof trainCrops) => ({
+    dir: c.dir,
+    ok: c.ok,
+    noFace: c.noFace,
+    errors: c.errors,
+    processed: c.processed,
+    seconds: c.seconds,
+  });
+  return {
+    ...split,
+    devPairs,
+    devRoot: devCrops.dir,
+    crops: { train: stats(trainCrops), dev: stats(devCrops) },
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * One training run on real-face crops, as both real-face experiments run it: a PK loader over the
+ * training people (optionally degraded, {@link degradeBatches}), lib/train's `trainEmbedding`
+ * (checkpoints and resume in `outDir`), an optional wall-clock budget, the accuracy-vs-minutes
+ * curve on the given pair sets ({@link timedEvaluation}), and the model saved to `outDir/model`
+ * (what `deno task eval --embedder DIR` reads).
+ *
+ * @example
+ * ```ts
+ * import { trainOnFaces } from "./train_on_faces.ts";
+ * console.assert(typeof trainOnFaces === "function");
+ * ```
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+import type { Progress } from "../cli/mod.ts";
+import { createPkLoader, type Dataset } from "../data/mod.ts";
+import { saveModel } from "../model/mod.ts";
+import { type TrainConfig, trainEmbedding, type TrainResult } from "../train/mod.ts";
+import { degradeBatches } from "./degrade_batches.ts";
+import { type CurvePoint, type PairSet, timedEvaluation } from "./pair_sets.ts";
+
+/** Options of {@link trainOnFaces}. */
+export interface TrainOnFacesOptions {
+  /** Training settings (not `data` nor `loader`: the people of `train` are loaded here). */
+  config: Omit<TrainConfig, "data" | "loader">;
+  /** Degradation of training images (lib/eval's names); none when absent or "none". */
+  degrade?: string;
+  /** Share of each batch degraded. Default 1. */
+  degradeFraction?: number;
+  /** Stop after this many minutes of training (0: run all steps). Default 0. */
+  minutes?: number;
+  /** Pair sets measured along training and at the end. */
+  evalSets?: readonly PairSet[];
+  /** Minutes between measurements (0: only at the end). Default 0. */
+  everyMinutes?: number;
+  /** Target FAR of VAL@FAR. Default 1e-2. */
+  far?: number;
+  /** Run folder (metrics, checkpoints, report, `model/`); resumes when it holds a checkpoint. */
+  outDir?: string;
+  progress?: Progress;
+  signal?: AbortSignal;
+}
+
+/** What a run did. */
+export interface FacesTrainingOutcome {
+  steps: number;
+  stopped: TrainResult["stopped"];
+  /** Training minutes (measurements excluded when `evalSets` are given). */
+  trainMinutes: number;
+  /** Wall minutes of the whole run. */
+  wallMinutes: number;
+  /** Mean images per second over the steps. */
+  imagesPerSec: number;
+  /** Mean loss of the last 10 steps. */
+  finalLoss: number;
+  curve: CurvePoint[];
+  /** Where the model was saved (when `outDir` is given). */
+  modelDir?: string;
+  /** The 1-minute load average at the end (a shared machine's timings depend on it). */
+  loadAverage?: number;
+}
+
+/**
+ * Trains on the people of `train` (see the module doc); returns the outcome and the model (the
+ * caller disposes a model it did not pass in `config.model`).
+ *
+ * @param train the training people's crops
+ * @param options config, degrade, degradeFraction, minutes, evalSets, everyMinutes, far, outDir, progress, signal
+ *
+ * @example
+ * ```ts
+ * import { trainOnFaces } from "./train_on_faces.ts";
+ * const ds = { root: ".", identities: [], items: [] };
+ * const r = await trainOnFaces(ds, { config: { steps: 1 } }).catch((e) => e);
+ * console.assert(r instanceof Error);
+ * ```
+ */
+export async function trainOnFaces(
+  train: Dataset,
+  options: TrainOnFacesOptions,
+): Promise<{ outcome: FacesTrainingOutcome; model: tf.LayersModel }> {
+  const t0 = performance.now();
+  const c = options.config;
+  if (train.identities.length < 2) {
+    throw new Error(`trainOnFaces: ${train.root} has ${train.identities.length} people; need ≥ 2`);
+  }
+  const minutes = options.minutes ?? 0;
+  if (!(minutes >= 0)) throw new Error(`trainOnFaces: 'minutes' must be ≥ 0, got ${minutes}`);
+  const seed = c.seed ?? 0;
+  const loader = (s: number) => {
+    const pk = createPkLoader(train, {
+      p: c.p ?? 10,
+      k: c.k ?? 4,
+      size: c.size ?? 96,
+      seed: s + 1,
+      augment: c.augment ?? false,
+    });
+    return options.degrade && options.degrade !== "none"
+      ? degradeBatches(pk, options.degrade, { fraction: options.degradeFraction ?? 1, seed: s + 7 })
+      : pk;
+  };
+  const timed = timedEvaluation(options.evalSets ?? [], {
+    everyMinutes: options.everyMinutes ?? 0,
+    far: options.far,
+  });
+  const budget = new AbortController();
+  const timer = minutes > 0 ? setTimeout(() => budget.abort(), minutes * 60000) : undefined;
+  const onOuter = () => budget.abort();
+  options.signal?.addEventListener("abort", onOuter);
+  let resume = false;
+  if (options.outDir) {
+    try {
+      await Deno.stat(`${options.outDir}/checkpoints/latest.json`);
+      resume = true;
+    } catch { /* a fresh run */ }
+  }
+  let result: TrainResult;
+  try {
+    result = await trainEmbedding({ ...c, seed, loader }, {
+      signal: budget.signal,
+      progress: options.progress ?? false,
+      callbacks: options.evalSets?.length ? [timed] : [],
+      outDir: options.outDir,
+      resume,
+    });
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onOuter);
+  }
+  options.signal?.throwIfAborted();
+  let modelDir: string | undefined;
+  if (options.outDir) {
+    modelDir = `${options.outDir}/model`;
+    await saveModel(result.model, modelDir);
+  }
+  const h = result.history;
+  const last = h.slice(-10);
+  const outcome: FacesTrainingOutcome = {
+    steps: result.step,
+    stopped: result.stopped,
+    trainMinutes: timed.curve.length
+      ? timed.curve[timed.curve.length - 1].minutes
+      : result.seconds / 60,
+    wallMinutes: (performance.now() - t0) / 60000,
+    imagesPerSec: h.length ? h.reduce((a, m) => a + m.imagesPerSec, 0) / h.length : 0,
+    finalLoss: last.length ? last.reduce((a, m) => a + m.loss, 0) / last.length : NaN,
+    curve: timed.curve,
+    modelDir,
+    loadAverage: Deno.loadavg?.()[0],
+  };
+  return { outcome, model: result.model };
+}
