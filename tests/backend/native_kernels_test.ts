@@ -237,6 +237,11 @@ Deno.test({
       tf.slice(x(), [0, 0, 0, 5], [-1, -1, -1, 1]),
     ]);
     await assertMatchesCpu("split", () => tf.split(x(), [1, 3, 2], 3));
+    await assertMatchesCpu("concat", () => [
+      tf.concat([x(), seeded([2, 5, 4, 2], 27), seeded([2, 5, 4, 0], 28)], 3),
+      tf.concat([x(), seeded([1, 5, 4, 6], 29)], 0),
+      tf.concat([x(), seeded([2, 5, 3, 6], 30)], 2),
+    ]);
     await assertMatchesCpu("pad", () => [
       tf.pad(x(), [[0, 0], [1, 2], [0, 1], [0, 0]]),
       tf.pad(x(), [[1, 0], [0, 0], [2, 2], [1, 1]], -0.5),
@@ -247,7 +252,9 @@ Deno.test({
       tf.sub(x(), seeded([4, 6], 13)),
       tf.div(seeded([1, 6], 14), x()),
       tf.mul(x(), x()),
-      tf.mul(x(), seeded([5, 1, 6], 15)), // not a suffix repeat: the cpu kernel
+      tf.mul(x(), seeded([5, 1, 6], 15)), // broadcast along a middle axis
+      tf.div(seeded([2, 1, 1, 6], 24), x()),
+      tf.sub(seeded([2, 1], 25), seeded([1, 3], 26)), // both broadcast
       tf.squaredDifference(x(), seeded([1, 1, 1, 6], 16)),
       tf.squaredDifference(seeded([6], 17), x()),
     ]);

@@ -4,10 +4,11 @@
  *
  * - `Slice` and `SplitV` (the gradient of the inception blocks' channel concat): contiguous runs
  *   copied with `TypedArray.set` instead of the cpu backend's per-element index arithmetic.
- * - `PadV2` (L2 pooling): the same run copies into a filled output.
+ * - `PadV2` (L2 pooling) and `Concat` (inception blocks): the same run copies.
  * - `Add`, `Sub`, `Multiply`, `RealDiv`, `SquaredDifference` of float32 tensors where one side is the whole output
  *   shape and the other equals it, is a scalar, or repeats along leading axes (a bias): one flat
- *   loop instead of per-element broadcast index arithmetic.
+ *   loop instead of per-element broadcast index arithmetic; other broadcasts (global pooling's
+ *   gradient, L2 normalisation) index per row, not per element.
  * - `Sum` and `Mean` over one contiguous block of axes (bias gradients, batch-norm moments,
  *   global average pooling): one pass, no transpose.
  * - `Relu`, `Step` (its gradient), `Sqrt`, `Square` of float32: tight loops instead of a callback
@@ -187,6 +188,56 @@ function binLoops(f: BinName, swapped: boolean): BinOp {
   return ops[f === "sub" ? "rsub" : "rdiv"];
 }
 
+// deno-fmt-ignore
+const SCALAR_OPS: Record<BinName, (x: number, y: number) => number> = {
+  add: (x, y) => x + y,
+  sub: (x, y) => x - y,
+  mul: (x, y) => x * y,
+  div: (x, y) => x / y,
+  sqdiff: (x, y) => (x - y) * (x - y),
+};
+
+/**
+ * out = a ∘ b with both broadcast to `shape` (NumPy rules): an odometer over all axes but the last,
+ * whose elements are one loop with each operand's stride there (0 where broadcast).
+ */
+function broadcastLoop(
+  f: BinName,
+  out: Float32Array,
+  shape: readonly number[],
+  a: Float32Array,
+  aShape: readonly number[],
+  b: Float32Array,
+  bShape: readonly number[],
+): void {
+  const r = shape.length;
+  const stridesOf = (s: readonly number[]) => {
+    const padded = [...new Array(r - s.length).fill(1), ...s];
+    const st = strides(padded);
+    return padded.map((d, i) => (d === 1 ? 0 : st[i]));
+  };
+  const as = stridesOf(aShape);
+  const bs = stridesOf(bShape);
+  const op = SCALAR_OPS[f];
+  const last = shape[r - 1];
+  const al = as[r - 1];
+  const bl = bs[r - 1];
+  const idx = new Array(Math.max(r - 1, 0)).fill(0);
+  for (let o = 0; o < out.length; o += last) {
+    let ai = 0;
+    let bi = 0;
+    for (let d = 0; d < r - 1; d++) {
+      ai += idx[d] * as[d];
+      bi += idx[d] * bs[d];
+    }
+    for (let j = 0; j < last; j++) out[o + j] = op(a[ai + j * al], b[bi + j * bl]);
+    for (let d = r - 2; d >= 0; d--) {
+      if (++idx[d] < shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+}
+
 /** The period of `small` repeating inside `full` along leading axes, or undefined. */
 function repeatPeriod(full: readonly number[], small: readonly number[]): number | undefined {
   const s = [...small];
@@ -203,8 +254,8 @@ const binary = (f: BinName): NativeFn => ({ a, b }, backend) => {
   if (!av || !bv) return undefined;
   const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
   const n = sizeOf(outShape);
-  let full: Float32Array;
-  let other: Float32Array;
+  let full: Float32Array = av;
+  let other: Float32Array = bv;
   let period: number | undefined;
   let swapped = false;
   if (av.length === n && a.shape.length === outShape.length) {
@@ -216,9 +267,14 @@ const binary = (f: BinName): NativeFn => ({ a, b }, backend) => {
     other = av;
     swapped = true;
     period = repeatPeriod(outShape, a.shape);
-  } else return undefined;
-  if (period == null || n === 0) return undefined;
+  }
+  if (n === 0 || outShape.length === 0) return undefined;
   const out = new Float32Array(n);
+  if (period == null) {
+    // Broadcast along middle axes, or both operands broadcast.
+    broadcastLoop(f, out, outShape, av, a.shape, bv, b.shape);
+    return backend.makeTensorInfo(outShape, "float32", out);
+  }
   const commutes = f === "add" || f === "mul" || f === "sqdiff";
   if (n >= ELEMENTWISE_MIN && elementwiseRankOk(outShape.length) && (commutes || !swapped)) {
     // oneDNN's threads: `full` is src0, the other operand broadcast with leading 1s.
@@ -274,6 +330,24 @@ const reduce = (mean: boolean): NativeFn => ({ x }, backend, attrs) => {
   return backend.makeTensorInfo(outShape, "float32", out);
 };
 
+const concat: NativeFn = (inputs, backend, attrs) => {
+  const list = Object.values(inputs).filter((t) => sizeOf(t.shape) > 0);
+  if (list.length === 0 || list.some((t) => t.dtype !== list[0].dtype)) return undefined;
+  const rank = list[0].shape.length;
+  if (rank === 0 || list.some((t) => t.shape.length !== rank)) return undefined;
+  const axis = tf.util.parseAxisParam(attrs.axis as number, list[0].shape)[0];
+  const outShape = tf.backend_util.computeOutShape(list.map((t) => t.shape), axis);
+  const values = list.map((t) => vals(backend, t));
+  if (values.some((v) => v === undefined)) return undefined;
+  const out = allocLike(values[0]!, sizeOf(outShape));
+  const at = new Array(rank).fill(0);
+  list.forEach((t, i) => {
+    copyBox(values[i]!, t.shape, new Array(rank).fill(0), t.shape, out, outShape, at);
+    at[axis] += t.shape[axis];
+  });
+  return backend.makeTensorInfo(outShape, list[0].dtype, out);
+};
+
 type UnaryLoop = (o: Float32Array, x: Float32Array, attrs: Record<string, unknown>) => void;
 
 // deno-fmt-ignore
@@ -303,6 +377,7 @@ export const FAST_JS_KERNELS: Record<string, NativeFn> = {
   Slice: slice,
   SplitV: splitV,
   PadV2: padV2,
+  Concat: concat,
   Add: binary("add"),
   Sub: binary("sub"),
   Multiply: binary("mul"),
