@@ -270,7 +270,7 @@ Deno.test({
       tf.moments(x(), [0, 1, 2]).variance,
     ]);
     // Large enough for the oneDNN element-wise primitives (ELEMENTWISE_MIN elements).
-    const big = () => seeded([4, 32, 32, 24], 18);
+    const big = () => seeded([8, 32, 32, 24], 18);
     await assertMatchesCpu("large element-wise", () => [
       tf.add(big(), seeded([24], 19)),
       tf.sub(big(), seeded([1, 32, 1, 24], 20)),
