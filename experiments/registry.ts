@@ -13,6 +13,7 @@ import { mining } from "./mining.ts";
 import { lossZoo } from "./loss_zoo.ts";
 import { epochTime } from "./epoch_time.ts";
 import { caseStudy } from "./case_study.ts";
+import { collapseAtlas } from "./collapse_atlas.ts";
 import { fineTune } from "./fine_tune.ts";
 
 /** The registry: each entry keeps its own config and summary types. */
@@ -25,6 +26,7 @@ export const registry = {
   "mining": mining,
   "epoch-time": epochTime,
   "case-study": caseStudy,
+  "collapse-atlas": collapseAtlas,
   "fine-tune": fineTune,
 } satisfies Record<string, AnyExperiment>;
 
