@@ -92,3 +92,36 @@ Deno.test("experiment --shard k/n runs its cells; --merge --json analyses the ca
     await Deno.remove(out, { recursive: true });
   }
 });
+
+Deno.test("a sweep killed with SIGKILL resumes from its finished cells when run again with the same --out", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const args = ["mining", "--preset", "ci", "--set", "steps=2", "--out", out];
+    const cells = `${out}/mining/cells`;
+    const count = () => {
+      try {
+        return [...Deno.readDirSync(cells)].filter((e) => e.name.endsWith(".json")).length;
+      } catch {
+        return 0;
+      }
+    };
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", ...TASK_PERMISSIONS, MAIN, ...args],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const deadline = Date.now() + 120_000;
+    while (count() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    child.kill("SIGKILL");
+    await child.status;
+    const done = count();
+    assert.ok(done >= 2 && done < 8, `killed after ${done} of 8 cells`);
+    const again = await cli(...args, "--json");
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, new RegExp(`${done} of 8 cells read from`));
+    assert.equal(count(), 8);
+    assert.equal(Object.keys(JSON.parse(again.stdout).miners).length, 4);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
