@@ -1,7 +1,7 @@
 /**
  * `fine-tune`: what fine-tuning a pretrained face net is for. face-api's FaceRecognitionNet (its
  * pretrained weights, as a trainable toolkit model: lib/model's `faceRecognitionNet`) meets a domain
- * shift that hurts it — a `--degrade` transform (default `lowres-grey:24`: 24-px greyscale faces,
+ * shift that hurts it — a `--degrade` transform (default `lowres-grey:32`: 32-px greyscale faces,
  * surveillance-like) applied identically in training and evaluation — and is fine-tuned on the
  * degraded DevTrain people (triplet loss, semi-hard mining; a share of each batch stays clean so
  * clean faces are not forgotten), in full or with its trunk frozen (last block and projection
@@ -62,7 +62,7 @@ const base: Config = {
   devPairs: 0,
   validationFraction: 0.1,
   validationPairs: 600,
-  degrade: "lowres-grey:24",
+  degrade: "lowres-grey:32",
   degradeFraction: 0.5,
   modes: ["full", "trunk"],
   steps: 400,

@@ -15,6 +15,7 @@ import { epochTime } from "./epoch_time.ts";
 import { caseStudy } from "./case_study.ts";
 import { collapseAtlas } from "./collapse_atlas.ts";
 import { fineTune } from "./fine_tune.ts";
+import { lfwScratch } from "./lfw_scratch.ts";
 
 /** The registry: each entry keeps its own config and summary types. */
 export const registry = {
@@ -27,6 +28,7 @@ export const registry = {
   "epoch-time": epochTime,
   "case-study": caseStudy,
   "collapse-atlas": collapseAtlas,
+  "lfw-scratch": lfwScratch,
   "fine-tune": fineTune,
 } satisfies Record<string, AnyExperiment>;
 

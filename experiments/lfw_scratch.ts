@@ -1,0 +1,379 @@
+/**
+ * `lfw-scratch`: an NN2-family embedding trained from scratch on real faces — the LFW View 1
+ * DevTrain people (deep-funneled photos cropped by the toolkit: detect, align, crop; cached) — and
+ * measured on the DevTest pairs (people never trained on): 10-fold accuracy ± std, AUC, VAL@FAR,
+ * the accuracy-vs-minutes curve, and face-api's pretrained net on the same pairs beside it.
+ *
+ * Recipes (`variants`) are compared on a validation split of DevTrain PEOPLE, never on the
+ * DevTest pairs: the summary's `chosen` is the variant with the best validation accuracy, and its
+ * DevTest numbers are the experiment's answer. The start is the known-good recipe (nn4-small2 at
+ * width 0.5, batch norm, 96 px, semi-hard mining, squared distance, α 0.2, P10×K4, Adam 1e-3 with
+ * warm-up, augmentation). One cell per variant, then one for face-api.
+ * @module
+ */
+import { createProgress } from "../lib/cli/mod.ts";
+import { defineExperiment } from "../lib/experiment/mod.ts";
+import { evaluatePairs, faceApiEmbedder } from "../lib/eval/mod.ts";
+import { createModel, type ModelName, type NormKind } from "../lib/model/mod.ts";
+import type { MinerName } from "../lib/losses/mod.ts";
+import type { OptimizerName } from "../lib/train/mod.ts";
+import { readPairs } from "../lib/data/mod.ts";
+import { lineFigure } from "../lib/plot/mod.ts";
+import {
+  evaluateSets,
+  type FacesTrainingOutcome,
+  type PairSet,
+  realFaceData,
+  type RealFaceDataConfig,
+  resolveRepoPath,
+  type SetNumbers,
+  setNumbers,
+  trainOnFaces,
+} from "../lib/real_faces/mod.ts";
+
+type Config = Omit<RealFaceDataConfig, "size"> & {
+  /** Side of the cached crops (training images are resized from them to `size`). */
+  cropSize: number;
+  /** Recipe variants run (names of {@link RECIPE_VARIANTS}). */
+  variants: string[];
+  model: string;
+  width: number;
+  size: number;
+  norm: string;
+  miner: string;
+  margin: number;
+  p: number;
+  k: number;
+  optimizer: string;
+  lr: number;
+  warmupSteps: number;
+  augment: boolean;
+  steps: number;
+  /** Wall-clock budget per variant in minutes (0: all steps). */
+  minutes: number;
+  /** Minutes between measurements along training (0: only at the end). */
+  evalEveryMinutes: number;
+  /** Target FAR of VAL@FAR. */
+  far: number;
+  /** Measure face-api's pretrained net (its own detection and crop) on the same DevTest pairs. */
+  faceapi: boolean;
+};
+
+/** Recipe variants: what each changes in the base recipe. */
+export const RECIPE_VARIANTS: Readonly<Record<string, Partial<Config>>> = {
+  "base": {},
+  "no-augment": { augment: false },
+  "batch-all": { miner: "batchAll" },
+  "lr-3e-4": { lr: 3e-4 },
+  "width-1": { width: 1 },
+  "128px": { size: 128 },
+};
+
+const base: Config = {
+  seed: 1,
+  train: "../shared/faces/train/lfw-devtrain",
+  pairs: "../shared/faces/dev/lfw-deepfunneled/pairs.csv",
+  devData: "../shared/faces/dev/lfw-deepfunneled",
+  trainPeople: 0,
+  perPerson: 0,
+  devPairs: 0,
+  validationFraction: 0.1,
+  validationPairs: 600,
+  cropSize: 150,
+  variants: ["base", "no-augment"],
+  model: "nn4-small2",
+  width: 0.5,
+  size: 96,
+  norm: "batch",
+  miner: "semihard",
+  margin: 0.2,
+  p: 10,
+  k: 4,
+  optimizer: "adam",
+  lr: 1e-3,
+  warmupSteps: 100,
+  augment: true,
+  steps: 100000,
+  minutes: 55,
+  evalEveryMinutes: 5,
+  far: 1e-2,
+  faceapi: true,
+};
+
+/** A cell's result: face-api's numbers, or one variant's training and numbers. */
+export interface ScratchCell {
+  name: string;
+  /** Numbers by set ("val", "dev"; face-api: "dev" only). */
+  sets: Record<string, SetNumbers>;
+  training?: FacesTrainingOutcome;
+  data?: {
+    trainPeople: number;
+    trainImages: number;
+    validationPeople: number;
+    validationPairs: number;
+    devPairs: number;
+    cropsTrain: { ok: number; noFace: number; errors: number; seconds: number };
+    cropsDev: { ok: number; noFace: number; errors: number };
+  };
+}
+
+export const lfwScratch = defineExperiment({
+  name: "lfw-scratch",
+  describe:
+    "an NN2-family embedding from scratch on LFW DevTrain people; DevTest pairs (accuracy vs minutes), face-api beside",
+  base,
+  presets: {
+    ci: {
+      trainPeople: 6,
+      perPerson: 4,
+      devPairs: 20,
+      validationFraction: 0.34,
+      validationPairs: 12,
+      variants: ["base"],
+      p: 3,
+      k: 3,
+      warmupSteps: 1,
+      steps: 3,
+      minutes: 0,
+      evalEveryMinutes: 0,
+    },
+    small: {},
+    paper: {
+      variants: ["base", "no-augment", "batch-all", "lr-3e-4", "width-1", "128px"],
+      model: "nn2",
+      width: 1,
+      size: 224,
+      cropSize: 224,
+      p: 30,
+      k: 6,
+      steps: 200000,
+      minutes: 0,
+      evalEveryMinutes: 30,
+    },
+  },
+  choices: {
+    variants: Object.keys(RECIPE_VARIANTS),
+    model: ["nn2", "nn3", "nn4", "nn4-small2", "tiny"],
+    norm: ["lrn", "batch", "none"],
+    optimizer: ["adam", "adagrad", "sgd", "momentum"],
+    miner: ["semihard", "hardest", "batchAll", "random", "all"],
+  },
+  validate(config) {
+    for (const [k, v] of [["steps", config.steps], ["p", config.p], ["k", config.k]] as const) {
+      if (!(Number.isInteger(v) && v >= 1)) {
+        throw new Error(`lfw-scratch: '${k}' must be a positive integer, got ${v}`);
+      }
+    }
+  },
+  sweep: (config) => [
+    ...config.variants.map((v) => ({ name: v, set: { variants: [v] } })),
+    ...(config.faceapi ? [{ name: "face-api", set: { variants: [] as string[] } }] : []),
+  ],
+  async cell(config, ctx): Promise<ScratchCell> {
+    if (config.variants.length === 0) return await faceApiCell(config, ctx.print);
+    const name = config.variants[0];
+    const c = { ...config, ...RECIPE_VARIANTS[name] };
+    const data = await realFaceData({ ...c, size: c.cropSize }, {
+      signal: ctx.signal,
+      progress: (total, done) =>
+        createProgress(total, { label: "crops", unit: "img", initial: done, mode: "silent" }),
+    });
+    const sets: PairSet[] = [
+      { name: "val", root: data.train.root, pairs: data.validationPairs },
+      { name: "dev", root: data.devRoot, pairs: data.devPairs },
+    ];
+    const model = createModel(c.model as ModelName, {
+      inputSize: c.size,
+      widthMultiplier: c.width,
+      norm: c.norm as NormKind,
+      seed: c.seed,
+    });
+    try {
+      const bar = ctx.progress(c.steps, ctx.cell, "step");
+      const { outcome } = await trainOnFaces(data.train, {
+        config: {
+          model,
+          size: c.size,
+          steps: c.steps,
+          p: c.p,
+          k: c.k,
+          optimizer: c.optimizer as OptimizerName,
+          lr: c.lr,
+          schedule: { kind: "constant", warmupSteps: c.warmupSteps },
+          augment: c.augment,
+          miner: c.miner as MinerName,
+          margin: c.margin,
+          distance: "squaredEuclidean",
+          seed: c.seed,
+          checkpointEvery: 200,
+          forensicsEvery: 0,
+        },
+        minutes: c.minutes,
+        evalSets: sets,
+        everyMinutes: c.evalEveryMinutes,
+        far: c.far,
+        outDir: `${ctx.dataDir}/models/lfw-scratch-${ctx.preset}-${name}-${configHash(c)}`,
+        progress: bar,
+        signal: ctx.signal,
+      });
+      bar.done();
+      const numbers = await evaluateSets(model, sets, { far: c.far });
+      await ctx.log({ type: "lfw-scratch", variant: name, ...outcome, sets: numbers });
+      return {
+        name,
+        sets: numbers,
+        training: outcome,
+        data: {
+          trainPeople: data.train.identities.length,
+          trainImages: data.train.items.length,
+          validationPeople: data.validation.identities.length,
+          validationPairs: data.validationPairs.length,
+          devPairs: data.devPairs.length,
+          cropsTrain: {
+            ok: data.crops.train.ok,
+            noFace: data.crops.train.noFace,
+            errors: data.crops.train.errors,
+            seconds: data.crops.train.seconds,
+          },
+          cropsDev: {
+            ok: data.crops.dev.ok,
+            noFace: data.crops.dev.noFace,
+            errors: data.crops.dev.errors,
+          },
+        },
+      };
+    } finally {
+      model.dispose();
+    }
+  },
+  analyse(cells, config) {
+    const faceapi = cells.find((c) => c.result.name === "face-api")?.result;
+    const runs = cells.filter((c) => c.result.training).map((c) => c.result);
+    const chosen = runs.reduce((a, b) => (b.sets.val.accuracy > a.sets.val.accuracy ? b : a));
+    const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+    const d = chosen.data!;
+    const findings = [
+      `Chosen on the validation people (${d.validationPeople} people, ${d.validationPairs} pairs): ` +
+      `'${chosen.name}' (${pct(chosen.sets.val.accuracy)}${
+        runs.length > 1
+          ? `; ${
+            runs.filter((r) => r !== chosen).map((r) =>
+              `'${r.name}' ${pct(r.sets.val.accuracy)}`
+            )
+              .join(", ")
+          }`
+          : ""
+      }).`,
+      `On the ${chosen.sets.dev.pairs} DevTest pairs, '${chosen.name}' reaches ` +
+      `${pct(chosen.sets.dev.accuracy)} ± ${pct(chosen.sets.dev.accuracyStd)} ` +
+      `(AUC ${chosen.sets.dev.auc.toFixed(3)}, VAL ${
+        pct(chosen.sets.dev.val)
+      } at FAR ${config.far}) ` +
+      `after ${chosen.training!.trainMinutes.toFixed(1)} training minutes and ${
+        chosen.training!.steps
+      } steps` +
+      `${
+        chosen.training!.loadAverage !== undefined
+          ? ` (load average ${chosen.training!.loadAverage.toFixed(1)} at the end)`
+          : ""
+      }.`,
+      ...(faceapi
+        ? [
+          `face-api's pretrained net on the same pairs: ${pct(faceapi.sets.dev.accuracy)} ± ${
+            pct(faceapi.sets.dev.accuracyStd)
+          } (AUC ${faceapi.sets.dev.auc.toFixed(3)}).`,
+        ]
+        : []),
+    ];
+    const rows = cells.map((c) => ({
+      model: c.result.name,
+      val: c.result.sets.val?.accuracy ?? NaN,
+      dev: c.result.sets.dev.accuracy,
+      devStd: c.result.sets.dev.accuracyStd,
+      auc: c.result.sets.dev.auc,
+      valAtFar: c.result.sets.dev.val,
+      steps: c.result.training?.steps ?? NaN,
+      minutes: c.result.training?.trainMinutes ?? NaN,
+      imgPerSec: c.result.training?.imagesPerSec ?? NaN,
+    }));
+    const curves = runs.filter((r) => r.training!.curve.length > 0).map((r) => ({
+      name: `${r.name} DevTest`,
+      x: r.training!.curve.map((p) => p.minutes),
+      y: r.training!.curve.map((p) => p.accuracy.dev),
+    }));
+    return {
+      summary: {
+        chosen: chosen.name,
+        devAccuracy: chosen.sets.dev.accuracy,
+        devAccuracyStd: chosen.sets.dev.accuracyStd,
+        devAuc: chosen.sets.dev.auc,
+        devValAtFar: chosen.sets.dev.val,
+        far: config.far,
+        trainMinutes: chosen.training!.trainMinutes,
+        steps: chosen.training!.steps,
+        faceapi: faceapi?.sets.dev,
+        variants: Object.fromEntries(
+          runs.map((r) => [r.name, { sets: r.sets, training: r.training }]),
+        ),
+        data: d,
+      },
+      question:
+        "How well does an NN2-family embedding trained from scratch on LFW DevTrain people verify unseen DevTest people, beside face-api's pretrained net?",
+      findings,
+      table: {
+        columns: [
+          { key: "model", label: "model", format: "text" },
+          { key: "val", label: "validation acc", format: "percent" },
+          { key: "dev", label: "DevTest acc", format: "percent" },
+          { key: "devStd", label: "± std", format: "percent" },
+          { key: "auc", label: "AUC", format: "fixed" },
+          { key: "valAtFar", label: `VAL@FAR ${config.far}`, format: "percent" },
+          { key: "steps", label: "steps", format: "integer" },
+          { key: "minutes", label: "train", unit: "min", format: "fixed", digits: 1 },
+          { key: "imgPerSec", label: "speed", unit: "img/s", format: "fixed", digits: 1 },
+        ],
+        rows,
+        caption:
+          "One row per recipe variant (chosen on the validation people) and face-api's pretrained net (its own detection and crop).",
+      },
+      curves: curves.length
+        ? [lineFigure(curves, {
+          title: "DevTest accuracy vs training minutes",
+          xTitle: "minutes",
+          yTitle: "accuracy",
+          markers: true,
+        })]
+        : undefined,
+      notes: [
+        `Data: ${d.trainPeople} training people (${d.trainImages} crops), ${d.validationPeople} validation people, ` +
+        `${d.devPairs} DevTest pairs; training crops: ${d.cropsTrain.ok} with a face, ${d.cropsTrain.noFace} centre-cropped, ` +
+        `${d.cropsTrain.errors} unreadable. Crops are cut at ${config.cropSize} px and resized to the model's input.`,
+      ],
+    };
+  },
+});
+
+/** FNV-1a of the config's JSON, 8 hex digits (one run folder per resolved config). */
+function configHash(config: Config): string {
+  const text = JSON.stringify(config);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}
+
+/** face-api's pretrained net with its own pipeline (box alignment) on the DevTest pairs. */
+async function faceApiCell(config: Config, print: (line: string) => void): Promise<ScratchCell> {
+  let pairs = await readPairs(resolveRepoPath(config.pairs));
+  if (config.devPairs > 0) {
+    const same = pairs.filter((p) => p.same).slice(0, Math.ceil(config.devPairs / 2));
+    const diff = pairs.filter((p) => !p.same).slice(0, Math.floor(config.devPairs / 2));
+    pairs = [...same, ...diff].map(({ a, b, same }) => ({ a, b, same }));
+  }
+  const embedder = faceApiEmbedder({ alignment: "box" });
+  const r = await evaluatePairs(embedder, pairs, {
+    root: resolveRepoPath(config.devData),
+    far: config.far,
+  });
+  print(`face-api: ${JSON.stringify(embedder.stats)}`);
+  return { name: "face-api", sets: { dev: setNumbers(r.verification) } };
+}
