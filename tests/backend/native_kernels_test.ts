@@ -292,6 +292,41 @@ Deno.test({
 });
 
 Deno.test({
+  name: "ReLU's one-pass gradient on native equals the stock formula (NaN, ±0, ∞ included)",
+  ignore,
+  async fn() {
+    const special = [NaN, 0, -0, 1, -1, Infinity, -Infinity, 2.5];
+    const ref = await run(
+      "cpu",
+      () =>
+        tf.grad((a: tf.Tensor) => tf.mul(tf.relu(a), tf.tensor1d(special)))(
+          tf.tensor1d([1, NaN, 2, 0, -0, -3, 4, -Infinity]),
+        ),
+    );
+    const got = await run(
+      "native",
+      () =>
+        tf.grad((a: tf.Tensor) => tf.mul(tf.relu(a), tf.tensor1d(special)))(
+          tf.tensor1d([1, NaN, 2, 0, -0, -3, 4, -Infinity]),
+        ),
+    );
+    assert.deepEqual([...got.values[0]], [...ref.values[0]]);
+    await assertMatchesCpu(
+      "relu gradient",
+      () =>
+        tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), seeded([8, 32, 32, 24], 31))))(
+          seeded([8, 32, 32, 24], 32),
+        ),
+    );
+    // wasm keeps the stock gradient
+    const onWasm = tf.tidy(() =>
+      tf.grad((a: tf.Tensor) => tf.sum(tf.relu(a)))(tf.tensor1d([-1, 2])).arraySync()
+    );
+    assert.deepEqual(onWasm, [0, 1]);
+  },
+});
+
+Deno.test({
   name: "a small NN2-family training step's gradients agree between native and cpu",
   ignore,
   async fn() {

@@ -8,3 +8,4 @@ export * from "./elementwise_primitives.ts";
 export * from "./native_kernels.ts";
 export * from "./native_backend.ts";
 export * from "./native_threads.ts";
+export * from "./relu_grad.ts";

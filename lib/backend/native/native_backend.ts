@@ -12,6 +12,7 @@ import { openDnnl } from "./dnnl.ts";
 import { PrimitiveCache } from "./primitive_cache.ts";
 import { NATIVE_KERNELS, type NativeKernelBackend, withFallback } from "./native_kernels.ts";
 import { FAST_JS_KERNELS } from "./fast_js_kernels.ts";
+import { NATIVE_RELU_GRAD, nativeReluGrad, registerNativeReluGrad } from "./relu_grad.ts";
 
 /** The backend's registered name. */
 export const NATIVE_BACKEND = "native";
@@ -34,7 +35,8 @@ let registered = false;
  * ("libdnnl.so.2 not found: apt install libdnnl2") when it cannot load, registering nothing.
  * The cpu backend's kernels, as they stand now (call after the toolkit's cpu training kernels are
  * registered), are copied to "native", then the oneDNN ones (`./native_kernels.ts`) and the
- * typed-array ones (`./fast_js_kernels.ts`) replace theirs.
+ * typed-array ones (`./fast_js_kernels.ts`) replace theirs. Relu's gradient becomes one pass on
+ * this backend (`./relu_grad.ts`; unchanged on the others).
  *
  * @example
  * ```ts
@@ -61,6 +63,12 @@ export function registerNativeBackend(): void {
         : config.kernelFunc,
     });
   }
+  tf.registerKernel({
+    kernelName: NATIVE_RELU_GRAD,
+    backendName: NATIVE_BACKEND,
+    kernelFunc: withFallback(nativeReluGrad, undefined, NATIVE_RELU_GRAD) as tf.KernelFunc,
+  });
+  registerNativeReluGrad(NATIVE_BACKEND);
   tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(), 1);
   registered = true;
 }

@@ -1,0 +1,65 @@
+/**
+ * ReLU's gradient in one pass on the native backend. TensorFlow.js computes it as
+ * `mul(dy, cast(step(x)))`: a Step pass, a Cast and a Multiply pass, each into a fresh array, for
+ * every convolution of a training step. {@link registerNativeReluGrad} replaces Relu's gradient
+ * with one that, while the native backend is active, runs the kernel `_NativeReluGrad`
+ * (dx = x > 0 ? dy : x is NaN ? NaN : dy · 0, element for element what the stock formula gives),
+ * and on every other backend calls the stock gradient unchanged.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { NativeFn } from "./native_kernels.ts";
+
+/** The kernel's name (registered for the native backend only). */
+export const NATIVE_RELU_GRAD = "_NativeReluGrad";
+
+/** dx of ReLU from dy and ReLU's input x (float32, same shape). */
+export const nativeReluGrad: NativeFn = ({ dy, x }, backend) => {
+  if (dy.dtype !== "float32" || x.dtype !== "float32") return undefined;
+  const d = backend.data.get(dy.dataId).values as Float32Array;
+  const v = backend.data.get(x.dataId).values as Float32Array;
+  if (!(d instanceof Float32Array) || !(v instanceof Float32Array) || d.length !== v.length) {
+    return undefined;
+  }
+  const out = new Float32Array(d.length);
+  for (let i = 0; i < d.length; i++) {
+    const xi = v[i];
+    out[i] = xi > 0 ? d[i] : xi !== xi ? NaN : d[i] * 0;
+  }
+  return backend.makeTensorInfo(dy.shape, "float32", out);
+};
+
+let done = false;
+
+/**
+ * Replaces Relu's registered gradient (once) with one that uses {@link NATIVE_RELU_GRAD} while
+ * `backendName` is the active backend and the stock gradient otherwise.
+ *
+ * @example
+ * ```ts
+ * import { registerNativeReluGrad } from "./relu_grad.ts";
+ * registerNativeReluGrad("native");
+ * ```
+ */
+export function registerNativeReluGrad(backendName: string): void {
+  if (done) return;
+  const stock = tf.getGradient("Relu");
+  if (!stock) return;
+  tf.registerGradient({
+    kernelName: "Relu",
+    inputsToSave: stock.inputsToSave,
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved;
+      if (
+        tf.getBackend() !== backendName || Array.isArray(dy) || dy.dtype !== "float32" ||
+        x?.dtype !== "float32"
+      ) {
+        return stock.gradFunc(dy, saved, attrs);
+      }
+      return {
+        x: () => tf.engine().runKernel(NATIVE_RELU_GRAD, { dy, x }) as tf.Tensor,
+      };
+    },
+  });
+  done = true;
+}
