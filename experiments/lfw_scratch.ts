@@ -311,7 +311,7 @@ export const lfwScratch = defineExperiment({
         far: config.far,
         trainMinutes: chosen.training!.trainMinutes,
         steps: chosen.training!.steps,
-        faceapi: faceapi?.sets.dev,
+        faceapi: faceapi?.sets.dev ?? null,
         variants: Object.fromEntries(
           runs.map((r) => [r.name, { sets: r.sets, training: r.training }]),
         ),
