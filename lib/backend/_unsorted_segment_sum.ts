@@ -4,7 +4,7 @@
  * `[0, numSegments)` are dropped, as TensorFlow does.
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import { inputOf } from "./_conv_geometry.ts";
 
 /** Kernel function for UnsortedSegmentSum. */
