@@ -128,7 +128,10 @@ export async function display(
     const bundle = await figureMimeBundle(fig, {
       ...options,
       ...(rendered
-        ? { png: rendered.png[i], staticError: rendered.png[i] ? undefined : rendered.error ?? "" }
+        ? {
+          png: rendered.png[i],
+          staticError: rendered.png[i] ? undefined : rendered.error ?? "no image came back",
+        }
         : { staticImage: false }),
     });
     await jupyter.display(bundle, {
