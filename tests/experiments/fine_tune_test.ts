@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { devFacesDir, useTestBackend } from "../_helpers/leak.ts";
+import { assertNoLeak, devFacesDir, useTestBackend } from "../_helpers/leak.ts";
 import { runExperiment } from "../../lib/experiment/mod.ts";
 import { loadModel } from "../../lib/model/mod.ts";
 import { fineTune } from "../../experiments/fine_tune.ts";
@@ -22,13 +22,15 @@ Deno.test({
     const outDir = await Deno.makeTempDir({ prefix: "fine_tune_test_" });
     const dataDir = await Deno.makeTempDir({ prefix: "fine_tune_data_" });
     try {
-      const r = await runExperiment(fineTune, {
-        preset: "ci",
-        outDir,
-        dataDir,
-        print: () => {},
-        progress: "silent",
-      });
+      const r = await assertNoLeak(() =>
+        runExperiment(fineTune, {
+          preset: "ci",
+          outDir,
+          dataDir,
+          print: () => {},
+          progress: "silent",
+        })
+      );
       const s = r.summary as Record<string, unknown>;
       const ci = fineTune.presets.ci;
       const data = s.data as Record<string, number>;

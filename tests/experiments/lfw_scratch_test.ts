@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { devFacesDir, useTestBackend } from "../_helpers/leak.ts";
+import { assertNoLeak, devFacesDir, useTestBackend } from "../_helpers/leak.ts";
+import { preloadFaceApi } from "../../lib/data/mod.ts";
 import { runExperiment } from "../../lib/experiment/mod.ts";
 import { loadModel } from "../../lib/model/mod.ts";
 import { lfwScratch, RECIPE_VARIANTS } from "../../experiments/lfw_scratch.ts";
@@ -22,13 +23,18 @@ Deno.test({
     const outDir = await Deno.makeTempDir({ prefix: "lfw_scratch_test_" });
     const dataDir = await Deno.makeTempDir({ prefix: "lfw_scratch_data_" });
     try {
-      const r = await runExperiment(lfwScratch, {
-        preset: "ci",
-        outDir,
-        dataDir,
-        print: () => {},
-        progress: "silent",
-      });
+      // face-api keeps its weights once loaded: load them before the leak check.
+      await preloadFaceApi({ detector: "ssd", recognition: true });
+      await preloadFaceApi({ detector: "tiny" });
+      const r = await assertNoLeak(() =>
+        runExperiment(lfwScratch, {
+          preset: "ci",
+          outDir,
+          dataDir,
+          print: () => {},
+          progress: "silent",
+        })
+      );
       const s = r.summary as Record<string, unknown>;
       const ci = lfwScratch.presets.ci;
       assert.equal(s.chosen, "base");
