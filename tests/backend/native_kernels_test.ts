@@ -428,3 +428,36 @@ Deno.test({
     assert.deepEqual(liveNativeObjects(), before);
   },
 });
+
+Deno.test({
+  name: "tf.removeBackend('native') frees its primitives and initBackend('native') starts afresh",
+  ignore,
+  async fn() {
+    await tf.setBackend("native");
+    tf.tidy(() =>
+      tf.conv2d(
+        seeded([1, 5, 5, 2], 1) as tf.Tensor4D,
+        seeded([3, 3, 2, 2], 2) as tf.Tensor4D,
+        1,
+        "same",
+      )
+    );
+    assert.ok(liveNativeObjects().primitives > 0);
+    await tf.setBackend("wasm");
+    tf.removeBackend("native");
+    assert.deepEqual(liveNativeObjects(), { primitives: 0, memories: 0 });
+    const again = await initBackend("native");
+    assert.equal(again.name, "native");
+    await assertMatchesCpu(
+      "conv after re-registration",
+      () =>
+        tf.conv2d(
+          seeded([2, 6, 6, 3], 3) as tf.Tensor4D,
+          seeded([3, 3, 3, 4], 4) as tf.Tensor4D,
+          1,
+          "same",
+        ),
+    );
+    await tf.setBackend("wasm");
+  },
+});

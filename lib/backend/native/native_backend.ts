@@ -51,7 +51,13 @@ let registered = false;
  * ```
  */
 export function registerNativeBackend(): void {
-  if (registered) return;
+  if (registered) {
+    // tf.removeBackend("native") drops the factory; the kernels stay registered.
+    if (!tf.findBackendFactory(NATIVE_BACKEND)) {
+      tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(), 1);
+    }
+    return;
+  }
   openDnnl();
   for (const config of tf.getKernelsForBackend("cpu")) {
     const native = NATIVE_KERNELS[config.kernelName] ?? FAST_JS_KERNELS[config.kernelName];
