@@ -2,7 +2,8 @@
  * Calibrates an embedder's same-person threshold for `verify()` on a pairs file, with exactly the
  * preprocessing `verify()` uses (each image through lib/api's `embed`), and prints the
  * best-accuracy threshold, its accuracy on those pairs, and (for an estimate on unseen pairs) the
- * 10-fold cross-validated accuracy from lib/eval's `verifyPairs`.
+ * 10-fold cross-validated accuracy from lib/eval's `verifyPairs` (fewer folds when a class has
+ * fewer than 10 pairs).
  *
  * ```sh
  * deno run -P=tools tools/calibrate_threshold.ts \
@@ -93,7 +94,11 @@ const distances = pairs.map((p) => {
 });
 const same = pairs.map((p) => p.same);
 const best = calibrateThreshold(distances, same);
-const cv = verifyPairs(Float64Array.from(distances), same, { folds: 10, seed: 0 });
+// 10 folds, fewer when a class has fewer pairs (every fold needs both kinds); none below 2.
+const folds = Math.min(10, best.same, best.different);
+const cv = folds >= 2
+  ? verifyPairs(Float64Array.from(distances), same, { folds, seed: 0 })
+  : undefined;
 const date = new Date().toISOString().slice(0, 10);
 const result = {
   embedder,
@@ -106,11 +111,12 @@ const result = {
   pairs: best.pairs,
   same: best.same,
   different: best.different,
-  cvAccuracy: cv.accuracy,
-  cvAccuracyStd: cv.accuracyStd,
-  cvThreshold: cv.threshold,
-  cvThresholdStd: cv.thresholdStd,
-  auc: cv.auc,
+  folds: cv ? folds : 0,
+  cvAccuracy: cv?.accuracy ?? null,
+  cvAccuracyStd: cv?.accuracyStd ?? null,
+  cvThreshold: cv?.threshold ?? null,
+  cvThresholdStd: cv?.thresholdStd ?? null,
+  auc: cv?.auc ?? null,
 };
 if (flags.save) {
   const dir = (await Deno.stat(`${embedder}/model.json`).then(() => true, () => false))
@@ -123,12 +129,14 @@ if (flags.json) {
   console.log(JSON.stringify(result));
 } else {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const crossValidated = cv
+    ? `${folds}-fold cross-validated ${pct(cv.accuracy)} ± ${pct(cv.accuracyStd)}, AUC ${
+      cv.auc.toFixed(4)
+    }`
+    : "too few pairs to cross-validate";
   console.log(
     `threshold ${result.threshold} (best accuracy over ${best.pairs} pairs: ${
       pct(best.accuracy)
-    }; ` +
-      `10-fold cross-validated ${pct(cv.accuracy)} ± ${pct(cv.accuracyStd)}, AUC ${
-        cv.auc.toFixed(4)
-      }) — ${embedder}, ${data.split("/").pop()}, ${date}`,
+    }; ${crossValidated}) — ${embedder}, ${data.split("/").pop()}, ${date}`,
   );
 }
