@@ -116,8 +116,10 @@ export function problemSeeds(runs: SeededRun[], options: ProblemSeedsOptions): P
   const findings = [cellFinding(ref, options.reference)];
   if (ref.collapsed === 0) {
     findings.push(
-      `The configuration closest to the monograph did not collapse in any of its ` +
-        `${ref.seeds.length} seeds. It departs from the monograph in: ` +
+      `The configuration closest to the monograph did not collapse in ` +
+        `${
+          ref.seeds.length === 1 ? "its one seed" : `any of its ${ref.seeds.length} seeds`
+        }. It departs from the monograph in: ` +
         `${options.departures.join("; ")}. The collapse atlas ` +
         `(deno task experiment collapse-atlas) maps which departures from it do collapse.`,
     );
