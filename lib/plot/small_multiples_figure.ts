@@ -76,6 +76,8 @@ export function smallMultiplesFigure(
       grid: { rows, columns, pattern: "independent", xgap: 0.16, ygap: 0.35 },
       margin: { l: 50, r: 20, t: top, b: 50 },
       legend: { orientation: "h", x: 0, y: 1, yref: "container", yanchor: "top" },
+      // A vertical mode bar at the right, clear of the legend along the top.
+      modebar: { orientation: "v" },
       showlegend: true,
     },
   );

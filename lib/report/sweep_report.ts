@@ -206,6 +206,8 @@ export function sweepReport(cells: SweepCell[], options: SweepReportOptions): Re
     ticktext: xs.map(String),
   };
   layout.legend = { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" };
+  // A vertical mode bar at the right, clear of the legend along the top.
+  layout.modebar = { orientation: "v" };
   layout.showlegend = true;
   layout.margin = { l: 60, r: 20, t: 40, b: 50 };
   if (h.chance !== undefined) {
