@@ -284,7 +284,8 @@ async function execute(
       "--env",
       `FACENET_RUNS_DIR=${join(OUT, "runs")}`,
       "--timeout",
-      "150",
+      // per cell: the ci presets take about 2 min on an idle 2-core machine; leave room for a busy one
+      "300",
       "--settle",
       "1",
       "--json",
