@@ -10,7 +10,8 @@
  * ```
  * @module
  */
-import { checkEmbedOptions, embedDecoded, type EmbedOptions } from "./embed.ts";
+import { checkEmbedOptions, embedDecoded } from "./_embed_decoded.ts";
+import type { EmbedOptions } from "./embed.ts";
 import { ensureBackend } from "./ensure_backend.ts";
 import { type ImageInput, readImages } from "./image_input.ts";
 import { resolveEmbedder } from "./resolve_embedder.ts";
