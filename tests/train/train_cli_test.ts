@@ -56,5 +56,10 @@ Deno.test("deno task train trains tiny on held-out synthetic identities and writ
   assert.equal(summary.step, 3);
   assert.deepEqual(summary.callbackResults.map((c: { step: number }) => c.step), [2, 3]);
   assert.ok((await Deno.stat(`${out}/model`)).isDirectory);
+  // the run folder is lib/report's: provenance and a report beside config, metrics and summary
+  const provenance = JSON.parse(await Deno.readTextFile(`${out}/provenance.json`));
+  assert.ok(provenance.args.includes("--out"), "provenance records the command line");
+  assert.equal(JSON.parse(await Deno.readTextFile(`${out}/config.json`)).steps, 3);
+  assert.match(await Deno.readTextFile(`${out}/report.html`), /train: completed at step 3/);
   await Deno.remove(out, { recursive: true });
 });
