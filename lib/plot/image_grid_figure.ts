@@ -2,7 +2,7 @@
  * Image grids (case studies: hardest pairs with their distances; detections and crops).
  * @module
  */
-import { type Figure, type FigureOptions } from "./figure.ts";
+import type { Figure, FigureOptions } from "./figure.ts";
 import { pngDataUrl, type RawImage } from "./png.ts";
 
 /** One cell of a grid: an image (raw pixels or a data/HTTP URL) and a caption. */
