@@ -59,6 +59,15 @@ Deno.test("embed() loads a run folder's model, crops at its input size, and rele
     assert.deepEqual(Array.from(a), Array.from(b)); // the folder and its model/ are the same model
     await releaseEmbedders();
     assert.equal(tf.memory().numTensors, before, "the loaded model's weights were released");
+    if (knn) {
+      // A photo: the face is detected and aligned ("face"), or the centre square taken ("centre").
+      const photo = `${knn}/obama/obama.jpg`;
+      const [face] = await embed(photo, { embedder: run });
+      const [centre] = await embed(photo, { embedder: run, crop: "centre" });
+      assert.equal(face.length, a.length);
+      assert.notDeepEqual(Array.from(face), Array.from(centre));
+      await releaseEmbedders();
+    }
   } finally {
     await Deno.remove(run, { recursive: true });
   }
