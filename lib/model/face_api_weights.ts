@@ -65,7 +65,7 @@ export async function readFaceApiWeights(
     const tensors = tf.io.decodeWeights(bytes.buffer, group.weights);
     try {
       for (const [name, t] of Object.entries(tensors)) {
-        out.set(name, { shape: t.shape.slice(), values: Float32Array.from(t.dataSync()) });
+        out.set(name, { shape: t.shape.slice(), values: Float32Array.from(await t.data()) });
       }
     } finally {
       tf.dispose(Object.values(tensors));
