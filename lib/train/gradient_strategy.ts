@@ -14,7 +14,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { Pairs, Triplets } from "../losses/mod.ts";
+import type { EmbeddingLoss, Pairs, Reducer, Triplets } from "../losses/mod.ts";
 import type { BatchView } from "./batch_view.ts";
 
 /** What a strategy gets each step. Nothing here is disposed by the strategy. */
@@ -58,6 +58,6 @@ export interface StrategyParts {
   model: tf.LayersModel;
   /** The variables differentiated: the model's trainable weights and the loss's own. */
   variables: tf.Variable[];
-  loss: import("../losses/mod.ts").EmbeddingLoss;
-  reducer: import("../losses/mod.ts").Reducer;
+  loss: EmbeddingLoss;
+  reducer: Reducer;
 }
