@@ -311,6 +311,21 @@ Deno.test({
         ),
     );
     assert.deepEqual([...got.values[0]], [...ref.values[0]]);
+    // Large (oneDNN's ReLU backward) with NaN, ±0 and ±∞ among the inputs.
+    const withSpecial = () => {
+      const v = seeded([8, 32, 32, 24], 33).dataSync().slice();
+      special.forEach((s, i) => (v[i * 1000] = s));
+      return tf.tensor(v, [8, 32, 32, 24]);
+    };
+    const bigRef = await run(
+      "cpu",
+      () => tf.grad((a: tf.Tensor) => tf.sum(tf.relu(a)))(withSpecial()),
+    );
+    const bigGot = await run(
+      "native",
+      () => tf.grad((a: tf.Tensor) => tf.sum(tf.relu(a)))(withSpecial()),
+    );
+    assert.deepEqual([...bigGot.values[0]], [...bigRef.values[0]]);
     await assertMatchesCpu(
       "relu gradient",
       () =>

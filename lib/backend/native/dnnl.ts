@@ -161,6 +161,10 @@ const SYMBOLS = {
     parameters: ["buffer", "i32", "i32", "buffer", "f32", "f32"],
     result: "i32",
   },
+  dnnl_eltwise_backward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "f32", "f32"],
+    result: "i32",
+  },
   dnnl_matmul_desc_init: {
     parameters: ["buffer", "buffer", "buffer", "buffer", "buffer"],
     result: "i32",

@@ -144,3 +144,46 @@ export function eltwiseOp(
     bufs.y,
   ]);
 }
+
+class ReluBackward implements Freeable {
+  readonly prim: Primitive;
+  constructor(n: number) {
+    const d = memoryDesc([n], DNNL.tagA);
+    const { sym } = openDnnl();
+    const fwd = new Uint8Array(OP_DESC_BYTES);
+    check(
+      sym.dnnl_eltwise_forward_desc_init(fwd, DNNL.forwardTraining, DNNL.eltwiseRelu, d, 0, 0),
+      "dnnl_eltwise_forward_desc_init",
+    );
+    const bwd = new Uint8Array(OP_DESC_BYTES);
+    check(
+      sym.dnnl_eltwise_backward_desc_init(bwd, DNNL.eltwiseRelu, d, d, 0, 0),
+      "dnnl_eltwise_backward_desc_init",
+    );
+    this.prim = withPrimitiveDesc(fwd, "eltwise relu (hint)", (hint) =>
+      withPrimitiveDesc(
+        bwd,
+        "eltwise relu backward",
+        (pd) => new Primitive(pd, [[DNNL.argSrc, d], [DNNL.argDiffDst, d], [DNNL.argDiffSrc, d]]),
+        { hint },
+      ));
+  }
+  destroy(): void {
+    this.prim.destroy();
+  }
+}
+
+/**
+ * dx = dy where x > 0, else dy · 0, over all of `x` (oneDNN's ReLU backward). A NaN in `x` gives
+ * dy · 0 here where TensorFlow.js's formula gives NaN: the caller restores those.
+ */
+export function reluBackward(
+  cache: PrimitiveCache,
+  bufs: { x: Float32Array; dy: Float32Array; dx: Float32Array },
+): void {
+  cache.get(`relu_bwd|${bufs.x.length}`, () => new ReluBackward(bufs.x.length)).prim.run([
+    bufs.x,
+    bufs.dy,
+    bufs.dx,
+  ]);
+}

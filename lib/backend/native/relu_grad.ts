@@ -9,6 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NativeFn } from "./native_kernels.ts";
+import { ELEMENTWISE_MIN, reluBackward } from "./elementwise_primitives.ts";
 
 /** The kernel's name (registered for the native backend only). */
 export const NATIVE_RELU_GRAD = "_NativeReluGrad";
@@ -22,6 +23,12 @@ export const nativeReluGrad: NativeFn = ({ dy, x }, backend) => {
     return undefined;
   }
   const out = new Float32Array(d.length);
+  if (d.length >= ELEMENTWISE_MIN) {
+    reluBackward(backend.primitives, { x: v, dy: d, dx: out });
+    // oneDNN gives dy · 0 where x is NaN; the stock formula gives NaN (a read-only scan).
+    for (let i = 0; i < v.length; i++) if (v[i] !== v[i]) out[i] = NaN;
+    return backend.makeTensorInfo(dy.shape, "float32", out);
+  }
   // Branch-free step(x) = max(0, sign(x)): 1 for x > 0, NaN for NaN, else 0 (-0 gives +0). On
   // random signs this loop ran 2.3× faster than the ternary form (114 vs 258 ms for 4.7M floats).
   for (let i = 0; i < d.length; i++) out[i] = d[i] * Math.max(0, Math.sign(v[i]));
