@@ -1,5 +1,6 @@
 /**
- * ReLU's gradient in one pass on the native backend. TensorFlow.js computes it as
+ * ReLU's gradient in one pass on the native backend (oneDNN's ReLU backward from
+ * `ELEMENTWISE_MIN` elements on, a branch-free loop below). TensorFlow.js computes it as
  * `mul(dy, cast(step(x)))`: a Step pass, a Cast and a Multiply pass, each into a fresh array, for
  * every convolution of a training step. {@link registerNativeReluGrad} replaces Relu's gradient
  * with one that, while the native backend is active, runs the kernel `_NativeReluGrad`
