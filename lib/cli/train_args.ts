@@ -17,6 +17,7 @@ import { UsageError } from "./entry_point.ts";
 import {
   DISTANCE_NAMES,
   type DistanceName,
+  LOSS_NAMES,
   type LossName,
   MINER_NAMES,
   type MinerName,
@@ -28,8 +29,8 @@ import type { OptimizerName, ScheduleKind, TrainConfig } from "../train/mod.ts";
 /** Usage text of `deno task train`. */
 export const TRAIN_USAGE = `usage: deno task train --data DIR --out DIR [flags]
   model      --model nn4-small2|nn2|nn3|nn4|tiny  --size 96  --width 1  --norm lrn|batch|none
-  loss       --loss triplet  --distance squaredEuclidean|euclidean|euclideanEps|euclideanPlusEps|cosine
-             --miner semihard|hardest|random|all|batchAll  --margin 0.2  --reducer mean|meanNonZero|sum
+  loss       --loss ${LOSS_NAMES.join("|")}  --distance ${DISTANCE_NAMES.join("|")}
+             --miner ${MINER_NAMES.join("|")}  --margin 0.2  --reducer ${REDUCER_NAMES.join("|")}
   mode       --mode online|triplet-model  --trunk-triplets N (triplet-model: random triplets a step)
   optimiser  --optimizer adagrad|adam|sgd|momentum  --lr 0.05  --momentum 0.9
              --schedule constant|step|cosine  --warmup 0  --step-size 1000 --gamma 0.1
@@ -170,12 +171,7 @@ export function parseTrainArgs(args: string[]): TrainArgs {
     model: oneOf<ModelName>("model", str("model") ?? "nn4-small2", MODEL_NAMES),
     size: num("size", { int: true, min: 8 }) ?? 96,
     width: num("width", { min: 0.01 }) ?? 1,
-    loss: oneOf<LossName>("loss", str("loss") ?? "triplet", [
-      "triplet",
-      "contrastive",
-      "arcface",
-      "cosface",
-    ]),
+    loss: oneOf<LossName>("loss", str("loss") ?? "triplet", LOSS_NAMES),
     distance: oneOf<DistanceName>(
       "distance",
       str("distance") ?? "squaredEuclidean",

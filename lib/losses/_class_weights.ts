@@ -71,3 +71,22 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): t
     tf.sub(tf.logSumExp(logits, 1), tf.sum(tf.mul(oneHot, logits), 1)) as tf.Tensor1D
   );
 }
+
+/** `numClasses` and `embeddingDim` from a loss's options, or a clear error (createLoss by name). */
+export function requireClasses(
+  options: { numClasses?: number; embeddingDim?: number },
+  name: string,
+): { numClasses: number; embeddingDim: number } {
+  if (options.numClasses === undefined || options.embeddingDim === undefined) {
+    throw new Error(`createLoss('${name}'): 'numClasses' and 'embeddingDim' are required`);
+  }
+  return { numClasses: options.numClasses, embeddingDim: options.embeddingDim };
+}
+
+/** The options a config may set for a class-weight loss (ArcFace, CosFace). */
+export interface ClassWeightLossSettings {
+  scale?: number;
+  numClasses?: number;
+  embeddingDim?: number;
+  seed?: number;
+}

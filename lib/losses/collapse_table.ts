@@ -3,8 +3,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { createDistance, DISTANCE_NAMES } from "./distances/create_distance.ts";
-import type { DistanceName } from "./distances/distance.ts";
+import { createDistance } from "./distances/create_distance.ts";
+import { DISTANCE_NAMES, type DistanceName } from "./distances/distance_registry.ts";
 import type { EmbeddingLoss } from "./embedding_loss.ts";
 import { type TripletForm, tripletLoss } from "./triplet_loss.ts";
 import { contrastiveLoss } from "./contrastive_loss.ts";

@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Distance } from "./distances/distance.ts";
 import { euclidean } from "./distances/euclidean.ts";
 import type { EmbeddingLoss } from "./embedding_loss.ts";
+import type { LossEntry } from "./loss_entry.ts";
 import { allPairs, pairsFromTriplets } from "./miners/all_pairs.ts";
 import { isTriplets, type Pairs, type Triplets } from "./miners/tuples.ts";
 import { checkEmbeddings, checkLabels, checkMargin, checkMatrix } from "./miners/_labels.ts";
@@ -120,3 +121,10 @@ export function contrastiveLoss(options: ContrastiveLossOptions = {}): Embedding
     },
   };
 }
+
+/** The contrastive loss in the registry (lib/losses/loss_registry.ts): no options of its own. */
+export const contrastiveLossEntry: LossEntry = {
+  optionKeys: {},
+  tripletModel: true,
+  create: contrastiveLoss,
+};

@@ -5,11 +5,14 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Pairs, Triplets } from "./miners/tuples.ts";
 import type { ClassWeightLoss } from "./arc_face_loss.ts";
+import type { LossEntry } from "./loss_entry.ts";
 import {
+  type ClassWeightLossSettings,
   type ClassWeightOptions,
   cosineLogits,
   createClassWeights,
   oneHotValues,
+  requireClasses,
   softmaxCrossEntropy,
 } from "./_class_weights.ts";
 
@@ -72,3 +75,22 @@ export function cosFaceLoss(options: CosFaceLossOptions): ClassWeightLoss {
     },
   };
 }
+
+/**
+ * CosFace in the registry (lib/losses/loss_registry.ts): a config may set the scale, class count,
+ * embedding dimension and weight seed (a trainer fills the last three); its own default margin
+ * applies unless a config sets one; it cannot train the triplet model (no class logits there).
+ */
+export const cosFaceLossEntry: LossEntry<ClassWeightLossSettings> = {
+  optionKeys: { scale: true, numClasses: true, embeddingDim: true, seed: true },
+  tripletModel: false,
+  ownMargin: true,
+  needsClasses: true,
+  create: (o) =>
+    cosFaceLoss({
+      ...requireClasses(o, "cosface"),
+      margin: o.margin,
+      scale: o.scale,
+      seed: o.seed,
+    }),
+};

@@ -1,28 +1,19 @@
 /**
- * Loss by name.
+ * Loss by name, and the per-loss option types derived from {@link LOSSES}.
  * @module
  */
-import type { EmbeddingLoss, LossName } from "./embedding_loss.ts";
-import { type TripletForm, tripletLoss, type TripletLossOptions } from "./triplet_loss.ts";
-import { contrastiveLoss, type ContrastiveLossOptions } from "./contrastive_loss.ts";
-import { arcFaceLoss } from "./arc_face_loss.ts";
-import { cosFaceLoss } from "./cos_face_loss.ts";
-import type { Distance } from "./distances/distance.ts";
-
-/** Every built-in loss name. */
-export const LOSS_NAMES: readonly LossName[] = ["triplet", "contrastive", "arcface", "cosface"];
+import type { EmbeddingLoss } from "./embedding_loss.ts";
+import type { LossCommonOptions, LossEntry, LossEntryOptions } from "./loss_entry.ts";
+import { LOSS_NAMES, LOSSES, type LossName } from "./loss_registry.ts";
+import type { UnionToIntersection } from "./_union_to_intersection.ts";
 
 /**
  * What a training config may set per loss beyond `margin` and `distance` (which a config sets for
- * every loss): the triplet loss's form; ArcFace's and CosFace's scale, class count, embedding
- * dimension and weight seed (a trainer fills the last three from the data and model when absent).
+ * every loss), read from each loss's {@link LossEntry}: the triplet loss's form; ArcFace's and
+ * CosFace's scale, class count, embedding dimension and weight seed (a trainer fills the last three
+ * from the data and model when absent).
  */
-export interface LossOptionsByName {
-  triplet: { form?: TripletForm };
-  contrastive: Record<never, never>;
-  arcface: { scale?: number; numClasses?: number; embeddingDim?: number; seed?: number };
-  cosface: { scale?: number; numClasses?: number; embeddingDim?: number; seed?: number };
-}
+export type LossOptionsByName = { [K in LossName]: LossEntryOptions<(typeof LOSSES)[K]> };
 
 /** Every key some loss's options have. */
 type AnyLossOptionKey = { [K in LossName]: keyof LossOptionsByName[K] }[LossName];
@@ -43,32 +34,18 @@ export type LossSetting = {
 /** The keys {@link LossOptionsByName} allows per loss (for validating configs read from JSON/CLI). */
 export const LOSS_OPTION_KEYS: {
   readonly [K in LossName]: readonly (keyof LossOptionsByName[K])[];
-} = {
-  triplet: ["form"],
-  contrastive: [],
-  arcface: ["scale", "numClasses", "embeddingDim", "seed"],
-  cosface: ["scale", "numClasses", "embeddingDim", "seed"],
-};
+} = Object.fromEntries(
+  LOSS_NAMES.map((name) => [name, Object.keys(LOSSES[name].optionKeys)]),
+) as { [K in LossName]: (keyof LossOptionsByName[K])[] };
 
-/** The union of every loss's options; each loss reads the fields it knows. */
-export interface CreateLossOptions extends TripletLossOptions, ContrastiveLossOptions {
-  /** The loss's margin (each loss's own default when omitted). */
-  margin?: number;
-  /** The distance of the triplet and contrastive losses. */
-  distance?: Distance;
-  /** ArcFace / CosFace: number of classes (required for them). */
-  numClasses?: number;
-  /** ArcFace / CosFace: embedding dimension (required for them). */
-  embeddingDim?: number;
-  /** ArcFace / CosFace: logit scale. */
-  scale?: number;
-  /** ArcFace / CosFace: weight initialisation seed. */
-  seed?: number;
-}
+/** The union of every loss's options with margin and distance; each loss reads the fields it knows. */
+export type CreateLossOptions =
+  & LossCommonOptions
+  & UnionToIntersection<LossOptionsByName[LossName]>;
 
 /**
- * Creates a loss from its name (for configs and the CLI). ArcFace and CosFace need `numClasses` and
- * `embeddingDim`; their default margins apply when `margin` is not given.
+ * Creates a loss from its name (for configs and the CLI), by {@link LOSSES}. ArcFace and CosFace
+ * need `numClasses` and `embeddingDim`; their default margins apply when `margin` is not given.
  *
  * @example
  * ```ts
@@ -77,36 +54,9 @@ export interface CreateLossOptions extends TripletLossOptions, ContrastiveLossOp
  * ```
  */
 export function createLoss(name: LossName, options: CreateLossOptions = {}): EmbeddingLoss {
-  const needClasses = (where: string) => {
-    if (options.numClasses === undefined || options.embeddingDim === undefined) {
-      throw new Error(`createLoss('${where}'): 'numClasses' and 'embeddingDim' are required`);
-    }
-    return { numClasses: options.numClasses, embeddingDim: options.embeddingDim };
-  };
-  switch (name) {
-    case "triplet":
-      return tripletLoss(options);
-    case "contrastive":
-      return contrastiveLoss(options);
-    case "arcface":
-      return arcFaceLoss({
-        ...needClasses(name),
-        margin: options.margin,
-        scale: options.scale,
-        seed: options.seed,
-      });
-    case "cosface":
-      return cosFaceLoss({
-        ...needClasses(name),
-        margin: options.margin,
-        scale: options.scale,
-        seed: options.seed,
-      });
-    default: {
-      const bad: never = name;
-      throw new Error(
-        `createLoss: unknown loss '${bad}'; expected one of ${LOSS_NAMES.join(", ")}`,
-      );
-    }
+  if (!Object.hasOwn(LOSSES, name)) {
+    throw new Error(`createLoss: unknown loss '${name}'; expected one of ${LOSS_NAMES.join(", ")}`);
   }
+  const entry: LossEntry<object> = LOSSES[name];
+  return entry.create(options);
 }

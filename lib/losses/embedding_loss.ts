@@ -5,9 +5,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { Pairs, Triplets } from "./miners/tuples.ts";
 import type { Distance } from "./distances/distance.ts";
-
-/** Names of the built-in losses. */
-export type LossName = "triplet" | "contrastive" | "arcface" | "cosface";
+import type { LossName } from "./loss_registry.ts";
 
 /**
  * A metric-learning loss (pytorch-metric-learning's separation): it takes the embeddings, the labels

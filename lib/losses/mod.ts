@@ -12,5 +12,7 @@ export * from "./triplet_diagnostics.ts";
 export * from "./contrastive_loss.ts";
 export * from "./arc_face_loss.ts";
 export * from "./cos_face_loss.ts";
+export * from "./loss_entry.ts";
+export * from "./loss_registry.ts";
 export * from "./create_loss.ts";
 export * from "./collapse_table.ts";

@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Distance } from "./distances/distance.ts";
 import { squaredEuclidean } from "./distances/squared_euclidean.ts";
 import type { EmbeddingLoss } from "./embedding_loss.ts";
+import type { LossEntry } from "./loss_entry.ts";
 import { allTriplets } from "./miners/all_triplets_miner.ts";
 import { isTriplets, type Pairs, type Triplets } from "./miners/tuples.ts";
 import { checkEmbeddings, checkLabels, checkMargin, checkMatrix } from "./miners/_labels.ts";
@@ -170,3 +171,11 @@ export function tripletLoss(options: TripletLossOptions = {}): EmbeddingLoss {
     },
   };
 }
+
+/** The triplet loss in the registry (lib/losses/loss_registry.ts): a config may set its form. */
+export const tripletLossEntry: LossEntry<{ form?: TripletForm }> = {
+  optionKeys: { form: true },
+  optionChoices: { form: TRIPLET_FORMS },
+  tripletModel: true,
+  create: tripletLoss,
+};

@@ -19,6 +19,7 @@ import {
   createReducer,
   type Distance,
   type EmbeddingLoss,
+  LOSSES,
   type Reducer,
 } from "../losses/mod.ts";
 import { createModel } from "../model/mod.ts";
@@ -102,12 +103,12 @@ export async function buildTrainParts(config: TrainConfig): Promise<TrainParts> 
       ? config.distance
       : createDistance(config.distance ?? d.distance);
     const lossName = config.loss ?? d.loss;
-    const classifier = lossName === "arcface" || lossName === "cosface";
+    const { ownMargin, needsClasses } = LOSSES[lossName];
     const loss = createLoss(lossName, {
       // the triplet default margin (0.2) is not ArcFace's: pass a margin only where it is the default's
-      ...(classifier && config.margin === undefined ? {} : { margin }),
+      ...(ownMargin && config.margin === undefined ? {} : { margin }),
       distance,
-      ...(classifier
+      ...(needsClasses
         ? {
           numClasses: dataset?.identities.length,
           embeddingDim: model.outputs[0].shape[1] as number,

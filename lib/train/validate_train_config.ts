@@ -15,7 +15,7 @@
  * ```
  * @module
  */
-import { LOSS_OPTION_KEYS, type LossName } from "../losses/mod.ts";
+import { LOSS_NAMES, LOSS_OPTION_KEYS, LOSSES, type LossName } from "../losses/mod.ts";
 import { TRAIN_CHOICES } from "./train_choices.ts";
 import type { TrainConfig } from "./train_config.ts";
 
@@ -100,17 +100,18 @@ export function validateTrainConfig<T extends TrainConfig>(config: T): T {
       );
     }
   }
-  if (loss === "triplet") {
-    choice(
-      "triplet form",
-      (c.lossOptions as { form?: string } | undefined)?.form,
-      TRAIN_CHOICES.tripletForm,
-    );
+  const entry = LOSSES[loss];
+  const choices: Record<string, readonly string[] | undefined> = entry.optionChoices ?? {};
+  for (const [key, values] of Object.entries(choices)) {
+    const value = (c.lossOptions as Record<string, unknown> | undefined)?.[key];
+    if (values) choice(`${loss} ${key}`, value, values);
   }
-  if (c.mode === "triplet-model" && (loss === "arcface" || loss === "cosface")) {
+  if (c.mode === "triplet-model" && !entry.tripletModel) {
     throw new Error(
       `${where}: loss '${loss}' cannot train in mode 'triplet-model': the triplet model gives ` +
-        `distances (d_ap, d_an), not class logits; use triplet or contrastive`,
+        `distances (d_ap, d_an) and this loss does not take them; use one of ${
+          LOSS_NAMES.filter((name) => LOSSES[name].tripletModel).join(", ")
+        }`,
     );
   }
   number("size", c.size, { int: true, min: 8 });

@@ -2,30 +2,21 @@
  * Distance by name.
  * @module
  */
-import type { Distance, DistanceName } from "./distance.ts";
-import { euclidean } from "./euclidean.ts";
-import { euclideanEps } from "./euclidean_eps.ts";
-import { euclideanPlusEps } from "./euclidean_plus_eps.ts";
-import { squaredEuclidean } from "./squared_euclidean.ts";
-import { cosine } from "./cosine.ts";
+import type { Distance } from "./distance.ts";
+import {
+  DISTANCE_NAMES,
+  type DistanceName,
+  type DistanceOptionsByName,
+  DISTANCES,
+} from "./distance_registry.ts";
+import type { UnionToIntersection } from "../_union_to_intersection.ts";
 
-/** Every built-in distance name, in a stable order. */
-export const DISTANCE_NAMES: readonly DistanceName[] = [
-  "euclidean",
-  "euclideanEps",
-  "euclideanPlusEps",
-  "squaredEuclidean",
-  "cosine",
-];
-
-/** Options of {@link createDistance}. */
-export interface CreateDistanceOptions {
-  /** ε of euclideanEps / euclideanPlusEps (ignored by the others). Default 1e-7. */
-  eps?: number;
-}
+/** Options of {@link createDistance}: every distance's options (ε of euclideanEps / euclideanPlusEps). */
+export type CreateDistanceOptions = UnionToIntersection<DistanceOptionsByName[DistanceName]>;
 
 /**
- * Creates a distance from its name (for configs and the CLI).
+ * Creates a distance from its name (for configs and the CLI), by {@link DISTANCES}; each distance
+ * reads the options it knows.
  *
  * @example
  * ```ts
@@ -34,22 +25,11 @@ export interface CreateDistanceOptions {
  * ```
  */
 export function createDistance(name: DistanceName, options: CreateDistanceOptions = {}): Distance {
-  switch (name) {
-    case "euclidean":
-      return euclidean();
-    case "euclideanEps":
-      return euclideanEps(options);
-    case "euclideanPlusEps":
-      return euclideanPlusEps(options);
-    case "squaredEuclidean":
-      return squaredEuclidean();
-    case "cosine":
-      return cosine();
-    default: {
-      const bad: never = name;
-      throw new Error(
-        `createDistance: unknown distance '${bad}'; expected one of ${DISTANCE_NAMES.join(", ")}`,
-      );
-    }
+  if (!Object.hasOwn(DISTANCES, name)) {
+    throw new Error(
+      `createDistance: unknown distance '${name}'; expected one of ${DISTANCE_NAMES.join(", ")}`,
+    );
   }
+  const create: (options: CreateDistanceOptions) => Distance = DISTANCES[name];
+  return create(options);
 }

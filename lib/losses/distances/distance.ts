@@ -3,14 +3,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-
-/** Names of the distances the toolkit provides. */
-export type DistanceName =
-  | "euclidean"
-  | "euclideanEps"
-  | "euclideanPlusEps"
-  | "squaredEuclidean"
-  | "cosine";
+import type { DistanceName } from "./distance_registry.ts";
 
 /**
  * A distance between embeddings (pytorch-metric-learning's `BaseDistance`, typed).

@@ -2,32 +2,15 @@
  * Miner by name.
  * @module
  */
-import type { Miner, MinerName } from "./miner.ts";
-import { randomMiner, type RandomMinerOptions } from "./random_miner.ts";
-import { allTripletsMiner, type AllTripletsMinerOptions } from "./all_triplets_miner.ts";
-import { semihardMiner, type SemihardMinerOptions } from "./semihard_miner.ts";
-import { hardestMiner, type HardestMinerOptions } from "./hardest_miner.ts";
-import { batchAllMiner, type BatchAllMinerOptions } from "./batch_all_miner.ts";
-
-/** Every built-in miner name. */
-export const MINER_NAMES: readonly MinerName[] = [
-  "random",
-  "all",
-  "semihard",
-  "hardest",
-  "batchAll",
-];
+import type { Miner } from "./miner.ts";
+import { MINER_NAMES, type MinerName, type MinerOptionsByName, MINERS } from "./miner_registry.ts";
+import type { UnionToIntersection } from "../_union_to_intersection.ts";
 
 /** The union of every miner's options; each miner reads the fields it knows. */
-export type CreateMinerOptions =
-  & RandomMinerOptions
-  & AllTripletsMinerOptions
-  & SemihardMinerOptions
-  & HardestMinerOptions
-  & BatchAllMinerOptions;
+export type CreateMinerOptions = UnionToIntersection<MinerOptionsByName[MinerName]>;
 
 /**
- * Creates a miner from its name (for configs and the CLI).
+ * Creates a miner from its name (for configs and the CLI), by {@link MINERS}.
  *
  * @example
  * ```ts
@@ -36,22 +19,11 @@ export type CreateMinerOptions =
  * ```
  */
 export function createMiner(name: MinerName, options: CreateMinerOptions = {}): Miner {
-  switch (name) {
-    case "random":
-      return randomMiner(options);
-    case "all":
-      return allTripletsMiner(options);
-    case "semihard":
-      return semihardMiner(options);
-    case "hardest":
-      return hardestMiner(options);
-    case "batchAll":
-      return batchAllMiner(options);
-    default: {
-      const bad: never = name;
-      throw new Error(
-        `createMiner: unknown miner '${bad}'; expected one of ${MINER_NAMES.join(", ")}`,
-      );
-    }
+  if (!Object.hasOwn(MINERS, name)) {
+    throw new Error(
+      `createMiner: unknown miner '${name}'; expected one of ${MINER_NAMES.join(", ")}`,
+    );
   }
+  const create: (options: CreateMinerOptions) => Miner = MINERS[name];
+  return create(options);
 }

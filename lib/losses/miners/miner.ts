@@ -5,9 +5,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { Triplets } from "./tuples.ts";
 import type { Distance } from "../distances/distance.ts";
-
-/** Names of the built-in miners. */
-export type MinerName = "random" | "all" | "semihard" | "hardest" | "batchAll";
+import type { MinerName } from "./miner_registry.ts";
 
 /**
  * Chooses triplets inside a batch from labels and embeddings. Mining runs without gradient: it reads

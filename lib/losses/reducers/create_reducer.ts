@@ -2,16 +2,11 @@
  * Reducer by name.
  * @module
  */
-import type { Reducer, ReducerName } from "./reducer.ts";
-import { meanReducer } from "./mean_reducer.ts";
-import { meanNonZeroReducer } from "./mean_non_zero_reducer.ts";
-import { sumReducer } from "./sum_reducer.ts";
-
-/** Every built-in reducer name. */
-export const REDUCER_NAMES: readonly ReducerName[] = ["mean", "meanNonZero", "sum"];
+import type { Reducer } from "./reducer.ts";
+import { REDUCER_NAMES, type ReducerName, REDUCERS } from "./reducer_registry.ts";
 
 /**
- * Creates a reducer from its name.
+ * Creates a reducer from its name, by {@link REDUCERS}.
  *
  * @example
  * ```ts
@@ -20,18 +15,10 @@ export const REDUCER_NAMES: readonly ReducerName[] = ["mean", "meanNonZero", "su
  * ```
  */
 export function createReducer(name: ReducerName): Reducer {
-  switch (name) {
-    case "mean":
-      return meanReducer();
-    case "meanNonZero":
-      return meanNonZeroReducer();
-    case "sum":
-      return sumReducer();
-    default: {
-      const bad: never = name;
-      throw new Error(
-        `createReducer: unknown reducer '${bad}'; expected one of ${REDUCER_NAMES.join(", ")}`,
-      );
-    }
+  if (!Object.hasOwn(REDUCERS, name)) {
+    throw new Error(
+      `createReducer: unknown reducer '${name}'; expected one of ${REDUCER_NAMES.join(", ")}`,
+    );
   }
+  return REDUCERS[name]();
 }

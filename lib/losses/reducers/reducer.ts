@@ -3,9 +3,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-
-/** Names of the built-in reducers. */
-export type ReducerName = "mean" | "meanNonZero" | "sum";
+import type { ReducerName } from "./reducer_registry.ts";
 
 /** Turns a loss's per-element values into the scalar that is minimised. Differentiable. */
 export interface Reducer {
