@@ -19,14 +19,20 @@ export function escapeHtml(text: string): string {
   );
 }
 
+/** What {@link formatValue} shows for a missing value (undefined). */
+export const MISSING_VALUE = "—";
+
 /**
  * Formats a summary value: integers as they are, other numbers to 5 significant digits (exponent
- * form below 1e-3 and from 1e6), strings as they are, anything else as JSON.
+ * form below 1e-3 and from 1e6), strings as they are, undefined as "—" ({@link MISSING_VALUE}),
+ * bigints as digits, anything else as JSON (what JSON cannot write, a function or a symbol, as
+ * `String(value)`). Always a string.
  *
  * @example
  * ```ts
  * import { formatValue } from "./format_value.ts";
  * console.assert(formatValue(3.1622776e-4) === "3.1623e-4" && formatValue(0.25) === "0.25");
+ * console.assert(formatValue(undefined) === "—");
  * ```
  */
 export function formatValue(value: unknown): string {
@@ -39,5 +45,7 @@ export function formatValue(value: unknown): string {
       : String(Number(value.toPrecision(5)));
   }
   if (typeof value === "string") return value;
-  return JSON.stringify(value);
+  if (value === undefined) return MISSING_VALUE;
+  if (typeof value === "bigint") return String(value);
+  return JSON.stringify(value) ?? String(value);
 }

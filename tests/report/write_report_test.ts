@@ -100,3 +100,19 @@ Deno.test("writeReport() rejects an empty finding, naming its index", async () =
     /findings\[1\] must be a non-empty sentence/,
   );
 });
+
+Deno.test("formatValue() shows undefined as — and the report's tables render it (no throw)", async () => {
+  assert.equal(formatValue(undefined), "—");
+  assert.equal(formatValue(12n), "12");
+  assert.equal(formatValue(Symbol("s")), "Symbol(s)");
+  assert.equal(formatValue(null), "null");
+  const html = await renderReport({
+    title: "t",
+    summary: { missing: undefined, list: [1, undefined], nested: { gone: undefined } },
+    config: { lr: undefined },
+  });
+  assert.ok(html.includes("<tr><th>missing</th><td>—</td></tr>"), "top-level undefined");
+  assert.ok(html.includes("<tr><th>list</th><td>1, —</td></tr>"), "undefined in a list");
+  assert.ok(html.includes("<tr><th>gone</th><td>—</td></tr>"), "nested undefined");
+  assert.ok(html.includes("<tr><th>lr</th><td>—</td></tr>"), "config undefined");
+});
