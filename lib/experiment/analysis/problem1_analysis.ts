@@ -57,7 +57,9 @@ export function problem1Analysis(
       change,
       before: variantRecord(before),
       after: variantRecord(after),
-      fixed: !after.collapsed && after.mechanism === "none" && after.accuracy > 0.5,
+      // a fix can only fix a run that collapsed
+      fixed: before.collapsed && !after.collapsed && after.mechanism === "none" &&
+        after.accuracy > 0.5,
     };
   }
   const sqrtEps = Math.fround(Math.sqrt(1e-7));

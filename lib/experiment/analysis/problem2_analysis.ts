@@ -139,7 +139,9 @@ export function problem2Analysis(
       change,
       before: record(before),
       after: record(after),
-      fixed: !o.collapsed && o.mechanism === "none" && o.accuracy > 0.55,
+      // a fix can only fix a run that collapsed
+      fixed: before.outcome.collapsed && !o.collapsed && o.mechanism === "none" &&
+        o.accuracy > 0.55,
     };
   }
   const b = before.outcome, q = before.squared;
