@@ -14,6 +14,8 @@ export interface BehaviourBaseline {
   source: string;
   tolerance: { relative: number; absolute: number };
   notes: Record<string, string>;
+  /** Experiments whose values changed deliberately: name → why (not compared any more). */
+  superseded: Record<string, string>;
   experiments: Record<string, Recorded[]>;
 }
 
@@ -54,6 +56,10 @@ export function baselineDifferences(
 /** Asserts that `summary` reproduces every value recorded for experiment `name`. */
 export function assertBehaviourUnchanged(name: string, summary: unknown): void {
   const baseline = readBaseline();
+  assert.ok(
+    !(name in baseline.superseded),
+    `${name}: its recorded values were superseded (${baseline.superseded[name]})`,
+  );
   const recorded = baseline.experiments[name];
   assert.ok(recorded && recorded.length > 0, `no recorded values for '${name}'`);
   const diff = baselineDifferences(summary, recorded, baseline.tolerance);
