@@ -38,3 +38,4 @@ export * from "./experiment_data.ts";
 export * from "./train_variant.ts";
 export * from "./loss_settings.ts";
 export * from "./problem_variant.ts";
+export * from "./code_fingerprint.ts";

@@ -11,6 +11,8 @@ import type { CellContext, CellOutcome, Experiment } from "./define_experiment.t
 import { applyOverrides, resolveConfig, type ResolveOptions } from "./resolve_config.ts";
 import { type CachedCell, cellKey, readCell, writeCell } from "./cell_cache.ts";
 import { shardCells } from "./shard_cells.ts";
+import { codeFingerprint } from "./code_fingerprint.ts";
+import * as tf from "@tensorflow/tfjs";
 
 /** Options of {@link runSweep}. */
 export interface RunSweepOptions extends ResolveOptions {
@@ -138,6 +140,14 @@ export async function runSweep<C extends ExperimentConfig, R>(
   const preset = options.preset ?? "small";
   const cacheDir = `${options.outDir ?? defaultRunsDir()}/${exp.name}/cells`;
   const useCache = options.cache ?? exp.cache;
+  // The cache key also names the backend and the code's fingerprint: a cell computed on another
+  // backend (their float rounding differs) or by another version of lib/ or experiments/ is not
+  // reused. Done here, after every check of planSweep and once the backend has started.
+  const backend = tf.getBackend() ?? "none";
+  const code = await codeFingerprint();
+  for (const p of plan) {
+    p.key = await cellKey(exp.name, exp.version, p.name, { config: p.config, backend, code });
+  }
   const mine = options.shard === undefined ? plan : shardCells(plan, options.shard);
   const found = new Map<string, CachedCell>();
   if (useCache || options.cachedOnly) {
