@@ -27,7 +27,16 @@ import {
   variantTrainConfig,
 } from "../lib/experiment/mod.ts";
 import { problem1Analysis } from "../lib/experiment/analysis/mod.ts";
-import { outcomeVerdict, problemSeeds, type ProblemVariant } from "../lib/atlas/mod.ts";
+import {
+  outcomeVerdict,
+  problemSeeds,
+  type ProblemVariant,
+  readingSentence,
+  readPrintedValue,
+} from "../lib/atlas/mod.ts";
+
+/** The value the monograph printed for every d_ap and d_an of problem 1 (labelled ‖·‖²₂). */
+export const PROBLEM1_PRINTED = 3.1622776e-4;
 
 /** The monograph's three attempted fixes. */
 type Fix = "smaller-batch" | "smaller-lr" | "bigger-margin";
@@ -164,13 +173,17 @@ export const problem1Margin1 = defineExperiment({
       })),
       { reference: "problem 1", departures: problem1Departures(config) },
     );
+    // the monograph's printed value read as d and as d² (issue 12, item 4)
+    const readings = readingSentence(readPrintedValue(PROBLEM1_PRINTED));
     return {
       ...detail,
       summary: {
         ...detail.summary,
         seeds: seeds.variants as ProblemVariant[],
         findings: seeds.findings,
+        monographReadings: readings,
       },
+      notes: [...(detail.notes ?? []), ...readings],
       question:
         "Does the configuration closest to the monograph's problem 1 collapse, on how many seeds, " +
         "and does any of its three fixes prevent it?",

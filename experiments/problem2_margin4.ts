@@ -37,7 +37,16 @@ import {
   trainProblemVariant,
   variantTrainConfig,
 } from "../lib/experiment/mod.ts";
-import { outcomeVerdict, problemSeeds, type ProblemVariant } from "../lib/atlas/mod.ts";
+import {
+  outcomeVerdict,
+  problemSeeds,
+  type ProblemVariant,
+  readingSentence,
+  readPrintedValue,
+} from "../lib/atlas/mod.ts";
+
+/** The values the monograph printed for problem 2's d_ap and d_an (labelled ‖·‖²₂). */
+export const PROBLEM2_PRINTED = [7.6563555e-7, 7.4684391e-7, 7.9522505e-7, 7.5629816e-7];
 import {
   problem2Analysis,
   type Problem2Run,
@@ -193,6 +202,11 @@ export const problem2Margin4 = defineExperiment({
       }),
       config,
     );
+    // the monograph's printed values read as d and as d² (issue 12, item 4); the smallest and
+    // largest bound what each reading implies
+    const readings = [Math.min(...PROBLEM2_PRINTED), Math.max(...PROBLEM2_PRINTED)].flatMap((v) =>
+      readingSentence(readPrintedValue(v))
+    );
     return {
       ...detail,
       summary: {
@@ -200,7 +214,9 @@ export const problem2Margin4 = defineExperiment({
         detailSeed: finished.config.seed,
         seeds: seeds.variants as ProblemVariant[],
         findings: seeds.findings,
+        monographReadings: readings,
       },
+      notes: [...(detail.notes ?? []), ...readings],
       question,
       findings: seeds.findings,
     };

@@ -56,6 +56,9 @@ Deno.test("problem1-margin1 (ci) tallies each variant over its seeds and words t
       if (!f.before.collapsed) assert.equal(f.fixed, false);
     }
     assert.equal(s.fixedBy.length, Object.values(s.fixes).filter((f) => f.fixed).length);
+    // the monograph's 3.1622776e-4 read both ways (item 4 of issue 12)
+    assert.match(s.monographReadings[0], /exactly √ε/);
+    assert.match(s.monographReadings[1], /can output it/);
     const saved = JSON.parse(await Deno.readTextFile(`${r.dir}/summary.json`));
     assert.deepEqual(saved.findings, s.findings);
   } finally {
