@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   alignFace,
   centreCrop,
-  detectFaces as findFaces,
+  detectFacesInImage as findFaces,
   pickFace,
   type RgbImage,
   STANDARD_MEAN,

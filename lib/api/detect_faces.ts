@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import { detectFaces as findFaces, type FaceDetection } from "../data/mod.ts";
+import { detectFacesInImage as findFaces, type FaceDetection } from "../data/mod.ts";
 import { ensureBackend } from "./ensure_backend.ts";
 import { type ImageInput, readImages } from "./image_input.ts";
 

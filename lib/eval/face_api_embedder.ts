@@ -47,7 +47,7 @@ import { alignFace, type CropGeometry, sampleCrop } from "../data/mod.ts";
 import { pickFace } from "../data/mod.ts";
 import {
   computeDescriptors,
-  detectFaces,
+  detectFacesInImage,
   faceApiDescriptor,
   type FaceDetection,
   type FaceDetectorName,
@@ -270,7 +270,7 @@ export function faceApiEmbedder(options: FaceApiEmbedderOptions = {}): FaceApiEm
       ["ssdLow", "ssd", lowConfidence],
     ];
     for (const [step, detector, confidence] of steps) {
-      const faces: FaceDetection[] = await detectFaces(image, {
+      const faces: FaceDetection[] = await detectFacesInImage(image, {
         detector,
         minConfidence: confidence,
         modelDir,

@@ -14,10 +14,10 @@
  * ```ts
  * import { decodeImage } from "../decode/decode_image.ts";
  * import { initBackend } from "../../backend/mod.ts";
- * import { detectFaces } from "./face_api.ts";
+ * import { detectFacesInImage } from "./face_api.ts";
  * await initBackend("wasm"); // face-api runs on the backend the entry point chose
  * const photo = await decodeImage("node_modules/@vladmandic/face-api/demo/sample1.jpg");
- * const faces = await detectFaces(photo);
+ * const faces = await detectFacesInImage(photo);
  * console.log(faces.length, faces[0]?.landmarks.length); // 3 68
  * ```
  * @module
@@ -46,7 +46,7 @@ export interface FaceDetection {
   landmarks: [number, number][];
 }
 
-/** Options of {@link detectFaces}. */
+/** Options of {@link detectFacesInImage}. */
 export interface DetectFacesOptions {
   /** Default "tiny". */
   detector?: FaceDetectorName;
@@ -198,13 +198,13 @@ function unscale(d: FaceDetection, scale: number): FaceDetection {
  * @example
  * ```ts
  * import { initBackend } from "../../backend/mod.ts";
- * import { detectFaces } from "./face_api.ts";
+ * import { detectFacesInImage } from "./face_api.ts";
  * await initBackend("wasm"); // face-api runs on the backend the entry point chose
  * const grey = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 3).fill(128) };
- * console.assert((await detectFaces(grey)).length === 0);
+ * console.assert((await detectFacesInImage(grey)).length === 0);
  * ```
  */
-export async function detectFaces(
+export async function detectFacesInImage(
   image: RgbImage | tf.Tensor3D,
   options: DetectFacesOptions = {},
 ): Promise<FaceDetection[]> {
@@ -212,7 +212,7 @@ export async function detectFaces(
   const minConfidence = options.minConfidence ?? 0.5;
   const withLandmarks = options.landmarks ?? true;
   if (detector !== "tiny" && detector !== "ssd") {
-    throw new Error(`detectFaces: 'detector' must be "tiny" or "ssd", got '${detector}'`);
+    throw new Error(`detectFacesInImage: 'detector' must be "tiny" or "ssd", got '${detector}'`);
   }
   const api = await ready(withLandmarks ? [detector, "landmarks"] : [detector], options.modelDir);
   const maxSide = options.maxSide ?? 1024;

@@ -6,7 +6,7 @@
  */
 import { loadSharp } from "../decode/load_sharp.ts";
 import { decodeImage, ImageDecodeError } from "../decode/decode_image.ts";
-import { detectFaces, type FaceDetectorName } from "../face/face_api.ts";
+import { detectFacesInImage, type FaceDetectorName } from "../face/face_api.ts";
 import { alignFace, centreCrop } from "../face/align_face.ts";
 import { pickFace } from "../face/pick_face.ts";
 import type { ManifestEntry } from "./manifest.ts";
@@ -90,7 +90,10 @@ export async function preprocessImage(
       width: image.width,
       height: image.height,
     };
-    const faces = await detectFaces(image, { detector, minConfidence: options.minConfidence });
+    const faces = await detectFacesInImage(image, {
+      detector,
+      minConfidence: options.minConfidence,
+    });
     const chosen = pickFace(faces, image.width, image.height);
     let aligned;
     if (chosen >= 0) {

@@ -5,7 +5,7 @@
  */
 import sharp, { type Sharp } from "sharp";
 import { decodeImage, type RgbImage } from "../../../lib/data/decode/decode_image.ts";
-import { detectFaces } from "../../../lib/data/face/face_api.ts";
+import { detectFacesInImage } from "../../../lib/data/face/face_api.ts";
 import { pickFace } from "../../../lib/data/face/pick_face.ts";
 
 /** face-api's bundled demo photos (22 faces in 6 photos). */
@@ -21,7 +21,7 @@ let cached: Promise<RgbImage> | undefined;
 export function facePhoto(side = 160): Promise<RgbImage> {
   cached ??= (async () => {
     const src = await decodeImage(`${DEMO_DIR}sample2.jpg`);
-    const faces = await detectFaces(src, { detector: "ssd", landmarks: false });
+    const faces = await detectFacesInImage(src, { detector: "ssd", landmarks: false });
     const f = faces[pickFace(faces, src.width, src.height)];
     const s = Math.max(f.box.width, f.box.height) * 2.4;
     const left = Math.max(0, Math.round(f.box.x + f.box.width / 2 - s / 2));

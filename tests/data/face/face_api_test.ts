@@ -4,7 +4,7 @@ import { assertNoLeak, devFacesDir, slowTests, useTestBackend } from "../../_hel
 import { decodeImage } from "../../../lib/data/decode/decode_image.ts";
 import {
   computeDescriptors,
-  detectFaces,
+  detectFacesInImage,
   faceApiDescriptor,
   preloadFaceApi,
 } from "../../../lib/data/face/face_api.ts";
@@ -29,14 +29,14 @@ async function lfwFiles(): Promise<string[]> {
   return files.sort();
 }
 
-Deno.test("detectFaces() finds the faces in face-api's six demo photos, with 68 landmarks", async () => {
+Deno.test("detectFacesInImage() finds the faces in face-api's six demo photos, with 68 landmarks", async () => {
   await ready();
   await assertNoLeak(async () => {
     let tiny = 0, ssd = 0;
     for (let i = 1; i <= 6; i++) {
       const img = await decodeImage(`${DEMO_DIR}sample${i}.jpg`);
-      const t = await detectFaces(img, { detector: "tiny" });
-      const s = await detectFaces(img, { detector: "ssd" });
+      const t = await detectFacesInImage(img, { detector: "tiny" });
+      const s = await detectFacesInImage(img, { detector: "ssd" });
       assert.ok(t.length >= 1 && s.length >= 1, `sample${i}: tiny ${t.length}, ssd ${s.length}`);
       for (const f of [...t, ...s]) {
         assert.equal(f.landmarks.length, 68);
@@ -53,15 +53,15 @@ Deno.test("detectFaces() finds the faces in face-api's six demo photos, with 68 
     // The six photos hold 22 faces; SSD finds all of them, the tiny detector nearly all.
     assert.ok(ssd >= 21, `ssd found ${ssd} of 22`);
     assert.ok(tiny >= 18, `tiny found ${tiny} of 22`);
-  }, "detectFaces");
+  }, "detectFacesInImage");
 });
 
-Deno.test("detectFaces() maps faces found on a shrunk copy back to the full-size photo", async () => {
+Deno.test("detectFacesInImage() maps faces found on a shrunk copy back to the full-size photo", async () => {
   await ready();
   await assertNoLeak(async () => {
     const img = await decodeImage(`${DEMO_DIR}sample2.jpg`); // 1920 px wide
-    const [small] = await detectFaces(img, { detector: "ssd", maxSide: 640 });
-    const [full] = await detectFaces(img, { detector: "ssd", maxSide: 4096 });
+    const [small] = await detectFacesInImage(img, { detector: "ssd", maxSide: 640 });
+    const [full] = await detectFacesInImage(img, { detector: "ssd", maxSide: 4096 });
     const tol = full.box.width * 0.08;
     for (const k of ["x", "y", "width", "height"] as const) {
       assert.ok(
@@ -73,12 +73,12 @@ Deno.test("detectFaces() maps faces found on a shrunk copy back to the full-size
   });
 });
 
-Deno.test("detectFaces() finds nothing in a flat grey image", async () => {
+Deno.test("detectFacesInImage() finds nothing in a flat grey image", async () => {
   await ready();
   await assertNoLeak(async () => {
     const grey = { width: 96, height: 96, data: new Uint8Array(96 * 96 * 3).fill(128) };
-    assert.equal((await detectFaces(grey)).length, 0);
-    assert.equal((await detectFaces(grey, { detector: "ssd" })).length, 0);
+    assert.equal((await detectFacesInImage(grey)).length, 0);
+    assert.equal((await detectFacesInImage(grey, { detector: "ssd" })).length, 0);
   });
 });
 
@@ -112,7 +112,7 @@ Deno.test("computeDescriptors() and faceApiDescriptor(): same face close, other 
 async function lfwDetectionRate(files: string[]): Promise<{ rate: number; missed: string[] }> {
   const missed: string[] = [];
   for (const f of files) {
-    const faces = await detectFaces(await decodeImage(`${lfw}/${f}`), { detector: "tiny" });
+    const faces = await detectFacesInImage(await decodeImage(`${lfw}/${f}`), { detector: "tiny" });
     if (faces.length === 0) missed.push(f);
   }
   return { rate: 1 - missed.length / files.length, missed };
