@@ -80,8 +80,8 @@ function squaredSentence(q: SquaredDistances | undefined): string {
     `${q.triplets} random triplets of the final model they are d_ap² = ${fmt(q.dAp2)} and ` +
     `d_an² = ${fmt(q.dAn2)} on average (first two: ${q.dAp2First.map(fmt).join(", ")} and ${
       q.dAn2First.map(fmt).join(", ")
-    }), with d_an² > d_ap² for ${(100 * q.accuracy).toFixed(1)}% of them: the same collapse, ` +
-    `seen through the squares of the √Σd² distances the loss trained on`;
+    }), with d_an² > d_ap² for ${(100 * q.accuracy).toFixed(1)}% of them (the squares of the ` +
+    `√Σd² distances the loss trained on)`;
 }
 
 /** The facts behind a "constant-output"/collinear collapse, from the forensics snapshots. */
@@ -146,12 +146,26 @@ export function problem2Analysis(
   }
   const b = before.outcome, q = before.squared;
   const facts = geometry(b);
+  // Every outcome in this sentence comes from the measured run; only the arithmetic is fixed.
+  const active = b.history[b.history.length - 1]?.activeFraction ?? NaN;
+  const m = config.margin;
+  const activeText = active === 1
+    ? `every mined triplet was active at the last step (activeFraction 1), so the loss is ` +
+      `${m} + mean(d_ap − d_an) = ${b.finalLoss.toPrecision(4)}`
+    : `${(active * 100).toFixed(0)}% of the mined triplets were active at the last step ` +
+      `(loss ${b.finalLoss.toPrecision(4)})`;
+  const sphere = m > 2
+    ? `margin ${m} > 2, so no triplet of unit-length embeddings can ever meet it (d² ≤ 4)`
+    : `margin ${m} ≤ 2, so triplets can meet it`;
+  const accText = Math.abs(b.accuracy - 0.5) <= 0.05
+    ? `at chance (0.5)`
+    : b.accuracy > 0.5
+    ? `above chance (0.5)`
+    : `below chance (0.5)`;
   const mechanismSentence = `${b.mechanism}: ${b.diagnosis}` +
     (facts ? ` — ${facts}` : "") +
-    `. With margin ${config.margin} > 2 every triplet is active (activeFraction 1), so the loss is ` +
-    `${config.margin} + mean(d_ap − d_an): it equals ${config.margin} for any embedding that ` +
-    `does not separate identities, a collapsed one included, and the residual distances carry no ` +
-    `identity, so the accuracy is chance (≈ 0.5)` + squaredSentence(q);
+    `. With ${sphere}; ${activeText}; triplet accuracy ${b.accuracy.toFixed(3)} is ${accText}` +
+    squaredSentence(q);
   const summary: Problem2Summary = {
     collapsed: b.collapsed,
     collapseStep: b.collapseStep,
