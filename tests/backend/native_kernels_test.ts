@@ -292,6 +292,61 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "native ClipByValue, Relu6, LeakyRelu, Round and FusedBatchNorm match cpu (loops and oneDNN)",
+  ignore,
+  async fn() {
+    // Halves (…, -1.5, -0.5, 0.5, 1.5, …) test round's half-to-even; NaN and ±∞ pass through.
+    const halves = (n: number) =>
+      tf.tensor(
+        Float32Array.from({ length: n }, (_, i) =>
+          (i - n / 2) / 2 + (i % 7 === 0 ? 0 : 0.25 * (i % 3))),
+      );
+    const specialValues = [NaN, Infinity, -Infinity, -0, 0, 6, 6.5, -2.5, 2.5];
+    const special = (n: number) =>
+      tf.tensor(Float32Array.from({ length: n }, (_, i) => specialValues[i % 9]));
+    for (const n of [1000, 300_000]) { // small: typed-array loops; ≥ ELEMENTWISE_MIN: oneDNN
+      const x = () => tf.mul(seeded([n], 40 + n), 4);
+      await assertMatchesCpu(`unary activations (${n})`, () => [
+        tf.clipByValue(x(), -1.25, 3),
+        tf.clipByValue(x(), 0, 6),
+        tf.relu6(x()),
+        tf.leakyRelu(x(), 0.1),
+        tf.round(x()),
+        tf.round(halves(n)),
+      ]);
+    }
+    const cases = [[2, 7, 5, 16], [1, 128, 128, 8], [3, 10]];
+    for (const shape of cases) {
+      const c = shape[shape.length - 1];
+      const pos = (seed: number) => tf.add(tf.abs(seeded([c], seed)), 0.1);
+      await assertMatchesCpu(`batchNorm ${shape}`, () => [
+        tf.batchNorm(seeded(shape, 50), seeded([c], 51), pos(52), seeded([c], 53), pos(54), 1e-3),
+        tf.batchNorm(seeded(shape, 55), seeded([c], 56), pos(57)), // no offset or scale
+        tf.batchNorm(seeded(shape, 58), tf.scalar(0.5), tf.scalar(1.5), undefined, tf.scalar(2)),
+      ]);
+    }
+    // NaN and ±∞ as the cpu kernels give them (compared directly: relativeError would be NaN).
+    for (
+      const f of [
+        (t: tf.Tensor) => tf.clipByValue(t, -1, 3),
+        (t: tf.Tensor) => tf.relu6(t),
+        (t: tf.Tensor) => tf.leakyRelu(t, 0.2),
+        (t: tf.Tensor) => tf.round(t),
+      ]
+    ) {
+      for (const n of [9, 135_000]) {
+        const ref = await run("cpu", () => f(special(n)));
+        const got = await run("native", () => f(special(n)));
+        const [a, b] = [got.values[0], ref.values[0]];
+        const bad = a.findIndex((v, i) => !Object.is(v, b[i]));
+        assert.equal(bad, -1, `${f} (${n}): at ${bad}, ${a[bad]} where cpu gives ${b[bad]}`);
+      }
+    }
+  },
+});
+
+Deno.test({
   name: "ReLU's one-pass gradient on native equals the stock formula (NaN, ±0, ∞ included)",
   ignore,
   async fn() {

@@ -31,6 +31,8 @@ export const DNNL = {
   eltwiseRelu: 31,
   eltwiseSquare: 79,
   eltwiseSqrt: 111,
+  eltwiseClipV2: 16,
+  eltwiseRound: 64,
   binaryAdd: 131056,
   binaryMul: 131057,
   binaryDiv: 131060,

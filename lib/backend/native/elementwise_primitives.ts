@@ -97,18 +97,23 @@ export function binaryOp(
   ).prim.run([bufs.a, bufs.b, bufs.out]);
 }
 
-/** A oneDNN unary eltwise algorithm. */
-export type EltwiseAlg = "relu" | "sqrt" | "square";
+/**
+ * A oneDNN unary eltwise algorithm: relu (leaky with `alpha` ≠ 0), sqrt, square, clip (to
+ * [`alpha`, `beta`]: oneDNN's clip_v2) or round (half to even).
+ */
+export type EltwiseAlg = "relu" | "sqrt" | "square" | "clip" | "round";
 
 const ELTWISE_ALG: Record<EltwiseAlg, number> = {
   relu: DNNL.eltwiseRelu,
   sqrt: DNNL.eltwiseSqrt,
   square: DNNL.eltwiseSquare,
+  clip: DNNL.eltwiseClipV2,
+  round: DNNL.eltwiseRound,
 };
 
 class Eltwise implements Freeable {
   readonly prim: Primitive;
-  constructor(alg: EltwiseAlg, n: number) {
+  constructor(alg: EltwiseAlg, n: number, alpha: number, beta: number) {
     const d = memoryDesc([n], DNNL.tagA);
     const op = new Uint8Array(OP_DESC_BYTES);
     check(
@@ -117,8 +122,8 @@ class Eltwise implements Freeable {
         DNNL.forwardInference,
         ELTWISE_ALG[alg],
         d,
-        0,
-        0,
+        alpha,
+        beta,
       ),
       "dnnl_eltwise_forward_desc_init",
     );
@@ -133,13 +138,21 @@ class Eltwise implements Freeable {
   }
 }
 
-/** y = relu(x), sqrt(x) or x² over all of `x`. */
+/**
+ * y = relu(x) (x < 0: `alpha`·x), sqrt(x), x², clip(x) to [`alpha`, `beta`] or round(x) over all
+ * of `x` (`alpha` and `beta` default to 0).
+ */
 export function eltwiseOp(
   cache: PrimitiveCache,
   alg: EltwiseAlg,
   bufs: { x: Float32Array; y: Float32Array },
+  params: { alpha?: number; beta?: number } = {},
 ): void {
-  cache.get(`eltwise|${alg}|${bufs.x.length}`, () => new Eltwise(alg, bufs.x.length)).prim.run([
+  const alpha = params.alpha ?? 0, beta = params.beta ?? 0;
+  cache.get(
+    `eltwise|${alg}|${bufs.x.length}|${alpha}|${beta}`,
+    () => new Eltwise(alg, bufs.x.length, alpha, beta),
+  ).prim.run([
     bufs.x,
     bufs.y,
   ]);
