@@ -279,10 +279,8 @@ export default async function benchModel(args: string[]): Promise<void> {
       ? `PyTorch: ${python} (bench/nn2_torch.py, ${threads} thread${threads === 1 ? "" : "s"})`
       : `PyTorch: ${flags.torch ? "no python3 with torch found" : "skipped (--no-torch)"}`,
   );
-  // The native backend sets OMP_WAIT_POLICY=passive when unset; PyTorch inherits the same env.
-  console.log(
-    `OMP_WAIT_POLICY: ${Deno.env.get("OMP_WAIT_POLICY") ?? "OpenMP default"} (PyTorch inherits it)`,
-  );
+  // Native and PyTorch share one OpenMP wait policy: the user's, else OpenMP's default.
+  console.log(`OMP_WAIT_POLICY: ${Deno.env.get("OMP_WAIT_POLICY") ?? "OpenMP default"} (both)`);
   const loadStart = loadAverage();
   const rows: Row[] = [];
   const t0 = performance.now();

@@ -238,21 +238,6 @@ export function pointerOut(out: BigUint64Array): Deno.PointerValue {
 }
 
 /**
- * Sets `OMP_WAIT_POLICY=passive` unless the user chose a policy, before libgomp (loaded with
- * libdnnl) reads it. Between oneDNN calls the main thread runs JavaScript; OpenMP's default
- * busy-waiting workers then hold cores the JS thread, V8's helpers and other processes need.
- * Measured on the 2-core test machine under load (bench/model.ts conv geometries): passive
- * waiting was never slower and up to several times faster.
- */
-function preferPassiveOpenMp(): void {
-  try {
-    if (Deno.env.get("OMP_WAIT_POLICY") === undefined) Deno.env.set("OMP_WAIT_POLICY", "passive");
-  } catch {
-    // no env permission: OpenMP's default policy
-  }
-}
-
-/**
  * Opens `libdnnl.so.2` once (an Error with the reason and the fix when it cannot load) and
  * creates the CPU engine and stream.
  *
@@ -273,7 +258,9 @@ export function openDnnl(): Dnnl {
   if (Deno.permissions.querySync?.({ name: "ffi" }).state !== "granted") {
     throw new Error("libdnnl.so.2: FFI not permitted (run with --allow-ffi)");
   }
-  preferPassiveOpenMp();
+  // OpenMP keeps its own wait policy (OMP_WAIT_POLICY unset: spin briefly, then sleep), as in
+  // PyTorch. Forcing "passive" cost ~30% of a training step on a quiet 2-core machine
+  // (bench model, nn2@96 b32: 39.5 vs 49.7 img/s); set OMP_WAIT_POLICY=passive on a busy machine.
   let lib: Deno.DynamicLibrary<typeof SYMBOLS>;
   try {
     lib = Deno.dlopen("libdnnl.so.2", SYMBOLS);
