@@ -2,8 +2,8 @@
  * Face crops of a folder of photos, made once with lib/data's preprocessing (detect, align, crop,
  * resize; cached and resumable) into the same cache `deno task eval` uses for photos
  * (`data/cache/eval/<folder>-<hash of its real path>-<size>`), so an experiment and the CLI
- * evaluate the same crops. `paths` restricts the work to some photos (a ci subset): they are
- * linked (symbolic links, never copies) into a folder under the cache named by their hash.
+ * evaluate the same crops. `paths` restricts the work to some photos (a ci subset): only those
+ * are cropped, into the same cache folder (no links or copies of the photos).
  *
  * @example
  * ```ts
@@ -75,30 +75,6 @@ export function faceCropCacheDir(realDir: string, size: number, cacheRoot: strin
   return `${cacheRoot.replace(/\/+$/, "")}/${base}-${hash8(realDir)}-${size}`;
 }
 
-/** Links `paths` of `root` into a folder named by their hash (idempotent); returns it. */
-async function linkSubset(root: string, paths: readonly string[], cacheRoot: string) {
-  const sorted = [...new Set(paths)].sort();
-  const dir = `${cacheRoot}/subsets/${root.split("/").filter(Boolean).pop()}-${
-    hash8(`${root}\n${sorted.join("\n")}`)
-  }`;
-  for (const p of sorted) {
-    if (p.startsWith("/") || p.split("/").includes("..")) {
-      throw new Error(`faceCrops: path '${p}' must be relative to ${root} without '..'`);
-    }
-    const at = `${dir}/${p}`;
-    try {
-      await Deno.lstat(at);
-      continue;
-    } catch { /* not linked yet */ }
-    await Deno.stat(`${root}/${p}`).catch((e) => {
-      throw new Error(`faceCrops: cannot read ${root}/${p}: ${(e as Error).message}`);
-    });
-    await Deno.mkdir(at.slice(0, at.lastIndexOf("/")), { recursive: true });
-    await Deno.symlink(`${root}/${p}`, at);
-  }
-  return dir;
-}
-
 /**
  * Crops every photo of `dataDir` (or `paths` of it) at `size`, reusing the cache.
  *
@@ -123,14 +99,18 @@ export async function faceCrops(dataDir: string, options: FaceCropsOptions): Pro
   });
   const cacheRoot = (options.cacheRoot ?? REPO_CACHE).replace(/\/+$/, "");
   await Deno.mkdir(cacheRoot, { recursive: true });
-  const inDir = options.paths ? await linkSubset(real, options.paths, cacheRoot) : real;
-  const outDir = faceCropCacheDir(
-    options.paths ? await Deno.realPath(inDir) : real,
-    options.size,
-    cacheRoot,
-  );
+  // A subset is cropped into the same cache folder as the whole photo folder (the one `deno task
+  // eval` uses), by preprocessDataset's `paths`: no links or copies of the photos.
+  for (const p of options.paths ?? []) {
+    if (p.startsWith("/") || p.split("/").includes("..")) {
+      throw new Error(`faceCrops: path '${p}' must be relative to ${real} without '..'`);
+    }
+  }
+  const inDir = real;
+  const outDir = faceCropCacheDir(real, options.size, cacheRoot);
   const r = await preprocessDataset(inDir, outDir, {
     size: options.size,
+    paths: options.paths,
     onNoFace: "center",
     workers: options.workers,
     backend: options.backend ?? "auto",

@@ -38,6 +38,12 @@ export interface PreprocessOptions extends PreprocessImageOptions {
   shard?: Shard | string;
   /** Manifest file. Default `outDir/manifest.jsonl`, or `outDir/manifest.shard-k-of-n.jsonl`. */
   manifest?: string;
+  /**
+   * Process only these images (paths relative to the input folder, as in the manifest), e.g. a
+   * subset of a large photo folder without linking or copying it. A path that is not an image of
+   * the folder is an error naming it, raised before any work. Default: every image.
+   */
+  paths?: readonly string[];
   /** Process at most this many (not yet finished) images, then stop as if aborted. Default all. */
   limit?: number;
   /** Stops the run cleanly; a rerun resumes. */
@@ -109,7 +115,21 @@ export async function preprocessDataset(
   // Half-written crops of a killed run of this shard: never renamed into place, safe to delete.
   await Deno.remove(tmpDir, { recursive: true }).catch(() => {});
 
-  const all = await scanImages(inRoot, { exclude: [outRoot] });
+  const scanned = await scanImages(inRoot, { exclude: [outRoot] });
+  let all = scanned;
+  if (options.paths) {
+    const wanted = new Set(options.paths);
+    all = scanned.filter((j) => wanted.has(j.path));
+    if (all.length !== wanted.size) {
+      const found = new Set(all.map((j) => j.path));
+      const missing = [...wanted].filter((p) => !found.has(p));
+      throw new Error(
+        `preprocessDataset: ${missing.length} of the requested paths are not images of ${inRoot}: ${
+          missing.slice(0, 5).map((p) => `'${p}'`).join(", ")
+        }${missing.length > 5 ? ", …" : ""}`,
+      );
+    }
+  }
   const mine = shard ? all.filter((j) => shardOf(j.path, shard.n) === shard.k) : all;
   const writer = await appendManifest(manifestFile);
   const done = writer.finished;

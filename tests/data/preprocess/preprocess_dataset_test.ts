@@ -280,3 +280,31 @@ Deno.test("a preprocess run killed mid-way, then Ctrl-C'd, then rerun equals an 
   for (const [k, v] of a) assert.deepEqual(b.get(k), v, k);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("preprocessDataset() with 'paths' crops only those images, and names a path that is not there before any work", async () => {
+  await ready();
+  const dir = await Deno.makeTempDir({ prefix: "paths-" });
+  const paths = await writeFaceSet(`${dir}/in`, 6);
+  const subset = [paths[4], paths[1]];
+  await assert.rejects(
+    () =>
+      preprocessDataset(`${dir}/in`, `${dir}/out`, {
+        workers: 0,
+        size: 64,
+        paths: [paths[0], "id9/missing.jpg"],
+      }),
+    /requested paths are not images of .*'id9\/missing\.jpg'/,
+  );
+  assert.deepEqual(
+    [...Deno.readDirSync(`${dir}/out`)].filter((e) => e.name.endsWith(".jsonl")),
+    [],
+    "no manifest is written when a path is missing",
+  );
+  const r = await preprocessDataset(`${dir}/in`, `${dir}/out`, {
+    workers: 0,
+    size: 64,
+    paths: subset,
+  });
+  assert.deepEqual(byPath(await readManifest(r.manifest)).map((e) => e.path), [...subset].sort());
+  await Deno.remove(dir, { recursive: true });
+});
