@@ -58,6 +58,7 @@ console.log(JSON.stringify({
   data: q({ name: "write", path: "data/x" }),
   tmp: q({ name: "write", path: "/tmp/x" }),
   root: q({ name: "write", path: "deno.json" }),
+  outside: q({ name: "write", path: "/var/facenet-lab-probe" }),
   ffi: q({ name: "ffi" }),
   git: q({ name: "run", command: "git" }),
   net: q({ name: "net" }),
@@ -76,7 +77,10 @@ console.log(JSON.stringify({
       runs: "granted",
       data: "granted",
       tmp: "granted",
-      root: "prompt",
+      // A checkout under /tmp (e.g. a fresh clone in mktemp -d) is writable through the /tmp
+      // grant, so the project root is refused only when it lies elsewhere; /var is refused always.
+      root: ROOT.pathname.startsWith("/tmp/") ? "granted" : "prompt",
+      outside: "prompt",
       ffi: "prompt",
       git: "prompt",
       net: "prompt",
