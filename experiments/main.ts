@@ -1,6 +1,6 @@
 /**
  * `deno task experiment <name> [--preset ci|small|paper] [--set key=value …] [--out DIR] [--seed N]
- * [--backend B] [--shard k/n | --merge] [--fresh] [--json]`, or `deno task experiment --list`.
+ * [--backend B] [--shard k/n | --merge] [--fresh] [--reuse-stale] [--json]`, or `deno task experiment --list`.
  *
  * Cells are cached under `<out>/<name>/cells/`, so a killed run started again with the same `--out`
  * continues where it stopped. To spread a sweep over machines, run `--shard k/n` for k = 1..n (each
@@ -37,11 +37,13 @@ import { experiments as registry } from "./registry.ts";
 const USAGE =
   `usage: deno task experiment <name> [--preset ci|small|paper] [--set key=value …] [--out DIR]
                                [--seed N] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu|webgpu]
-                               [--shard k/n | --merge] [--fresh] [--json]
+                               [--shard k/n | --merge] [--fresh] [--reuse-stale] [--json]
        deno task experiment --list
        deno task experiment <name> --show-config   (print the resolved config and exit)
        --shard k/n: run only cells k, k+n, … and cache them (no report); --merge: analyse
-       cached cells only (fails naming missing ones); --fresh: rerun cached cells
+       cached cells only (fails naming missing ones); --fresh: rerun cached cells;
+       --reuse-stale: reuse cells cached by an earlier version of lib/ or experiments/ (to
+       re-analyse a long sweep after editing its analysis; the summary counts them)
        --json: stdout is the summary as one JSON object (everything else on stderr)
 exit codes: 0 done, 1 runtime failure, 2 usage error, 130 interrupted`;
 
@@ -49,7 +51,7 @@ exit codes: 0 done, 1 runtime failure, 2 usage error, 130 interrupted`;
 export async function main(args: string[]): Promise<number> {
   const flags = parseArgs(args, {
     string: ["preset", "out", "seed", "backend", "shard"],
-    boolean: ["list", "help", "show-config", "json", "merge", "fresh"],
+    boolean: ["list", "help", "show-config", "json", "merge", "fresh", "reuse-stale"],
     collect: ["set"],
     alias: { h: "help" },
     unknown: (arg) => {
@@ -115,6 +117,7 @@ export async function main(args: string[]): Promise<number> {
       signal: interrupt.signal,
       cachedOnly: flags.merge as boolean,
       cache: flags.fresh ? false : undefined,
+      reuseStale: flags["reuse-stale"] as boolean,
     };
     if (shardText !== undefined) {
       const shard = await withStdoutOnStderr(() => runShard(exp, shardText, options));

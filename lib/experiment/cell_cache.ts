@@ -20,6 +20,10 @@ export interface CachedCell {
   records: Record<string, unknown>[];
   seconds: number;
   finished: string;
+  /** The backend that computed it (absent in cells written before this field existed). */
+  backend?: string;
+  /** The fingerprint of lib/ and experiments/ when it was computed (see codeFingerprint). */
+  code?: string;
 }
 
 function canonical(value: unknown): unknown {

@@ -19,7 +19,15 @@ export interface RunExperimentOptions extends Omit<RunSweepOptions, "shard" | "l
 }
 
 /** The summary as written: the experiment's own, with its name, preset and wall time. */
-export type RunSummary<S> = S & { experiment: string; preset: string; seconds: number };
+export type RunSummary<S> = S & {
+  experiment: string;
+  preset: string;
+  seconds: number;
+  /** Cells reused from an earlier version of the code (`reuseStale`); absent when none. */
+  staleCells?: number;
+  /** The code fingerprint of this process, given with `staleCells`. */
+  code?: string;
+};
 
 /** What {@link runExperiment} returns. */
 export interface ExperimentRun<C, S> extends ExperimentResult<RunSummary<S>> {
@@ -74,6 +82,12 @@ export async function runExperiment<C extends ExperimentConfig, S extends object
   if (cellsCached > 0) {
     print(`${cellsCached} of ${sweep.cells.length} cells read from ${sweep.cacheDir}`);
   }
+  if (sweep.staleCells > 0) {
+    print(
+      `${sweep.staleCells} of ${sweep.cells.length} cells were computed by an earlier version of ` +
+        `the code (--reuse-stale); this process's code fingerprint is ${sweep.code}`,
+    );
+  }
   await run.writeJson(
     "cells.json",
     sweep.cells.map((c) => ({ name: c.name, key: c.key, cached: c.cached, seconds: c.seconds })),
@@ -89,6 +103,7 @@ export async function runExperiment<C extends ExperimentConfig, S extends object
     experiment: exp.name,
     preset,
     ...result.summary,
+    ...(sweep.staleCells > 0 ? { staleCells: sweep.staleCells, code: sweep.code } : {}),
     seconds: Number(seconds.toFixed(2)),
   } as RunSummary<S>;
   await run.writeSummary(summary);

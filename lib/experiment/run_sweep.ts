@@ -26,6 +26,13 @@ export interface RunSweepOptions extends ResolveOptions {
   cache?: boolean;
   /** Fail (before running anything) unless every cell is cached: the merge of sharded runs. */
   cachedOnly?: boolean;
+  /**
+   * Reuse cached cells computed by another version of lib/ or experiments/ (another code
+   * fingerprint) instead of running them again: for re-analysing a long sweep after editing its
+   * analysis or report code. The outcome counts them (`staleCells`) and the run's records say so.
+   * Default false: such cells run again.
+   */
+  reuseStale?: boolean;
   /** Receives each record a cell logs (replayed from the cache for cached cells). */
   log?: (record: Record<string, unknown>) => Promise<void>;
   /** Line printer. Default console.log. */
@@ -51,6 +58,10 @@ export interface SweepOutcome<C, R> {
   cells: CellOutcome<C, R>[];
   /** Where cells are cached. */
   cacheDir: string;
+  /** The code fingerprint this process computes cells with. */
+  code: string;
+  /** Cells read from the cache that another code fingerprint computed (only with `reuseStale`). */
+  staleCells: number;
 }
 
 function envOr(name: string, fallback: string): string {
@@ -140,21 +151,37 @@ export async function runSweep<C extends ExperimentConfig, R>(
   const preset = options.preset ?? "small";
   const cacheDir = `${options.outDir ?? defaultRunsDir()}/${exp.name}/cells`;
   const useCache = options.cache ?? exp.cache;
-  // The cache key also names the backend and the code's fingerprint: a cell computed on another
-  // backend (their float rounding differs) or by another version of lib/ or experiments/ is not
-  // reused. Done here, after every check of planSweep and once the backend has started.
+  // The cache key also names the backend: a cell computed on another backend (their float
+  // rounding differs) is never reused. The code's fingerprint is stored in the cell: one computed
+  // by another version of lib/ or experiments/ runs again, unless `reuseStale` (re-analysis).
+  // Done here, after every check of planSweep and once the backend has started.
   const backend = tf.getBackend() ?? "none";
   const code = await codeFingerprint();
   for (const p of plan) {
-    p.key = await cellKey(exp.name, exp.version, p.name, { config: p.config, backend, code });
+    p.key = await cellKey(exp.name, exp.version, p.name, { config: p.config, backend });
   }
   const mine = options.shard === undefined ? plan : shardCells(plan, options.shard);
   const found = new Map<string, CachedCell>();
+  let stale = 0;
   if (useCache || options.cachedOnly) {
     for (const p of mine) {
       const c = await readCell(cacheDir, p.key);
-      if (c) found.set(p.key, c);
+      if (!c) continue;
+      if (c.code !== code) {
+        stale++;
+        if (!options.reuseStale) continue;
+      }
+      found.set(p.key, c);
     }
+  }
+  const print = options.print ?? ((line: string) => console.log(line));
+  if (stale > 0) {
+    print(
+      options.reuseStale
+        ? `${stale} cached cells were computed by other code (not fingerprint ${code}); reused as asked`
+        : `${stale} cached cells were computed by other code (not fingerprint ${code}); they run ` +
+          `again (reuse them for re-analysis with --reuse-stale)`,
+    );
   }
   if (options.cachedOnly) {
     const missing = mine.filter((p) => !found.has(p.key));
@@ -169,7 +196,6 @@ export async function runSweep<C extends ExperimentConfig, R>(
       );
     }
   }
-  const print = options.print ?? ((line: string) => console.log(line));
   const cells: CellOutcome<C, R>[] = [];
   for (const p of mine) {
     options.signal?.throwIfAborted();
@@ -205,6 +231,8 @@ export async function runSweep<C extends ExperimentConfig, R>(
         records,
         seconds,
         finished: new Date().toISOString(),
+        backend,
+        code,
       });
     }
     cells.push({
@@ -216,5 +244,5 @@ export async function runSweep<C extends ExperimentConfig, R>(
       seconds: stored.seconds,
     });
   }
-  return { config, plan, cells, cacheDir };
+  return { config, plan, cells, cacheDir, code, staleCells: options.reuseStale ? stale : 0 };
 }

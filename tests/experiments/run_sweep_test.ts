@@ -55,6 +55,42 @@ Deno.test("a second run reads every cell back from the cache and gives the same 
   }
 });
 
+Deno.test("a cell cached by other code runs again, unless reuseStale (re-analysis), which is counted", async () => {
+  const outDir = await Deno.makeTempDir();
+  try {
+    const ran: string[] = [];
+    const first = await runExperiment(counting(ran), { ...quiet, outDir });
+    assert.equal(first.cellsRun, 5);
+    // Pretend two cells were computed by an earlier version of lib/: another code fingerprint.
+    const dir = `${outDir}/lr-sweep/cells`;
+    const files = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".json"))
+      .sort();
+    assert.equal(files.length, 5);
+    for (const f of files.slice(0, 2)) {
+      const cell = JSON.parse(Deno.readTextFileSync(`${dir}/${f}`));
+      assert.match(cell.code, /^[0-9a-f]{16}$/, "each cell stores the code fingerprint");
+      assert.equal(typeof cell.backend, "string");
+      Deno.writeTextFileSync(`${dir}/${f}`, JSON.stringify({ ...cell, code: "0000000000000000" }));
+    }
+    const lines: string[] = [];
+    const reused = await runExperiment(counting(ran), {
+      ...quiet,
+      outDir,
+      reuseStale: true,
+      print: (l) => lines.push(l),
+    });
+    assert.equal(ran.length, 5, "reuseStale runs nothing");
+    assert.equal(reused.summary.staleCells, 2);
+    assert.ok(lines.some((l) => /2 of 5 cells were computed by an earlier version/.test(l)));
+    const again = await runExperiment(counting(ran), { ...quiet, outDir });
+    assert.equal(ran.length, 7, "without reuseStale the two stale cells run again");
+    assert.equal(again.cellsCached, 3);
+    assert.equal(again.summary.staleCells, undefined);
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+  }
+});
+
 Deno.test("a sweep killed half-way resumes from the cells it finished", async () => {
   const outDir = await Deno.makeTempDir();
   try {
