@@ -42,6 +42,11 @@ export interface ModelEmbedderOptions {
   name?: string;
   /** Largest batch sent through the model at once. Default 32. */
   batchSize?: number;
+  /**
+   * Test-time flip: embed each image and its left–right mirror, add the two rows and L2-normalise
+   * the sum (the result is then the same for an image and its mirror). Default false.
+   */
+  flip?: boolean;
 }
 
 /**
@@ -49,7 +54,7 @@ export interface ModelEmbedderOptions {
  * inference mode so batch norm uses its moving statistics and results do not depend on the batch.
  *
  * @param model a model with input [N,S,S,3] and output [N,D]
- * @param options name, batchSize (32)
+ * @param options name, batchSize (32), flip (false; the name gets "+flip")
  *
  * @example
  * ```ts
@@ -83,8 +88,12 @@ export function modelEmbedder(model: tf.LayersModel, options: ModelEmbedderOptio
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new Error(`modelEmbedder: 'batchSize' must be an integer ≥ 1, got ${batchSize}`);
   }
+  const flip = options.flip ?? false;
+  if (typeof flip !== "boolean") {
+    throw new Error(`modelEmbedder: 'flip' must be a boolean, got ${JSON.stringify(flip)}`);
+  }
   return {
-    name: options.name ?? `model:${model.name}`,
+    name: `${options.name ?? `model:${model.name}`}${flip ? "+flip" : ""}`,
     inputSize,
     embed(images: tf.Tensor4D): tf.Tensor2D {
       if (images.rank !== 4 || images.shape[1] !== inputSize || images.shape[2] !== inputSize) {
@@ -95,7 +104,15 @@ export function modelEmbedder(model: tf.LayersModel, options: ModelEmbedderOptio
         );
       }
       // predict() runs with training = false (batch norm inference, no dropout).
-      return tf.tidy(() => model.predict(images, { batchSize }) as tf.Tensor2D);
+      return tf.tidy(() => {
+        const e = model.predict(images, { batchSize }) as tf.Tensor2D;
+        if (!flip) return e;
+        // axis 2 of [N,H,W,C] is the width: reversing it mirrors each image left–right.
+        const m = model.predict(tf.reverse(images, 2), { batchSize }) as tf.Tensor2D;
+        const sum = tf.add(e, m);
+        const norm = tf.maximum(tf.norm(sum, "euclidean", 1, true), 1e-12);
+        return tf.div(sum, norm) as tf.Tensor2D;
+      });
     },
   };
 }

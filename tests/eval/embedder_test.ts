@@ -78,3 +78,101 @@ Deno.test("modelEmbedder() rejects images of the wrong size and names the shapes
   });
   model.dispose();
 });
+
+/** Images [N,S,S,3] as nested rows, mirrored left–right in plain JS (independent of tf.reverse). */
+function mirrorValues(values: Float32Array, n: number, s: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < n; i++) {
+    for (let y = 0; y < s; y++) {
+      for (let x = 0; x < s; x++) {
+        for (let c = 0; c < 3; c++) {
+          out[((i * s + y) * s + x) * 3 + c] = values[((i * s + y) * s + (s - 1 - x)) * 3 + c];
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A dense layer over the flattened image: its embedding depends on left and right. */
+function sidedModel(s: number, dim: number): tf.LayersModel {
+  const input = tf.input({ shape: [s, s, 3] });
+  const flat = tf.layers.flatten().apply(input);
+  const out = tf.layers.dense({
+    units: dim,
+    kernelInitializer: tf.initializers.randomNormal({ seed: 5 }),
+  }).apply(flat) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}
+
+const maxAbsDiff = (a: Float32Array, b: Float32Array) =>
+  Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
+
+Deno.test("modelEmbedder({ flip }) averages an image with its mirror: the same vector for both, the L2-normalised sum of the two plain rows", async () => {
+  await useTestBackend();
+  const s = 6, n = 3, dim = 5;
+  const model = sidedModel(s, dim);
+  await assertNoLeak(async () => {
+    const plain = modelEmbedder(model);
+    const flipped = modelEmbedder(model, { flip: true });
+    assert.equal(flipped.name, `${plain.name}+flip`);
+    const images = tf.randomNormal([n, s, s, 3], 0, 1, "float32", 7) as tf.Tensor4D;
+    const values = await images.data() as Float32Array;
+    const mirrored = tf.tensor4d(mirrorValues(values, n, s), [n, s, s, 3]);
+    const outs = [
+      await plain.embed(images),
+      await plain.embed(mirrored),
+      await flipped.embed(images),
+      await flipped.embed(mirrored),
+    ];
+    const [p, pm, f, fm] = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
+    // Control: this model tells an image from its mirror.
+    assert.ok(
+      maxAbsDiff(p, pm) > 0.1,
+      `plain rows of an image and its mirror differ (${maxAbsDiff(p, pm)})`,
+    );
+    assert.ok(
+      maxAbsDiff(f, fm) < 1e-5,
+      `flip rows of an image and its mirror (${maxAbsDiff(f, fm)})`,
+    );
+    const expected = new Float32Array(n * dim);
+    for (let i = 0; i < n; i++) {
+      let sq = 0;
+      for (let j = 0; j < dim; j++) sq += (p[i * dim + j] + pm[i * dim + j]) ** 2;
+      for (let j = 0; j < dim; j++) {
+        expected[i * dim + j] = (p[i * dim + j] + pm[i * dim + j]) / Math.sqrt(sq);
+      }
+    }
+    assert.ok(maxAbsDiff(f, expected) < 1e-5, `flip = normalised sum (${maxAbsDiff(f, expected)})`);
+    tf.dispose([images, mirrored, ...outs]);
+  }, "modelEmbedder flip");
+  model.dispose();
+});
+
+Deno.test("modelEmbedder({ flip }) of a mirror-invariant model is its plain embedding L2-normalised", async () => {
+  await useTestBackend();
+  const input = tf.input({ shape: [4, 4, 3] });
+  const gap = tf.model({
+    inputs: input,
+    outputs: tf.layers.globalAveragePooling2d({}).apply(input) as tf.SymbolicTensor,
+  });
+  await assertNoLeak(async () => {
+    const images = tf.randomUniform([4, 4, 4, 3], 0.1, 1, "float32", 3) as tf.Tensor4D;
+    const plain = await modelEmbedder(gap).embed(images);
+    const flipped = await modelEmbedder(gap, { flip: true }).embed(images);
+    const normalised = tf.tidy(() => tf.div(plain, tf.norm(plain, "euclidean", 1, true)));
+    const [a, b] = [await flipped.data(), await normalised.data()] as Float32Array[];
+    assert.ok(maxAbsDiff(a, b) < 1e-6, `max diff ${maxAbsDiff(a, b)}`);
+    tf.dispose([images, plain, flipped, normalised]);
+  });
+  gap.dispose();
+});
+
+Deno.test("modelEmbedder() rejects a non-boolean 'flip' before any work", () => {
+  const model = sidedModel(4, 2);
+  assert.throws(
+    () => modelEmbedder(model, { flip: "yes" as unknown as boolean }),
+    /modelEmbedder: 'flip' must be a boolean, got "yes"/,
+  );
+  model.dispose();
+});
