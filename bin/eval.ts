@@ -13,6 +13,8 @@
  *   box alone; (`--faceapi-align toolkit`) lib/data's alignFace crop; (`--faceapi-align faceapi`)
  *   face-api's own detectSingleFace pipeline (highest-scoring face). `--faceapi-flip` also
  *   describes each crop mirrored left–right and averages it in (not with `faceapi`).
+ * - `--flip` (test-time flip): a model embedder also embeds each image mirrored left–right and
+ *   uses the L2-normalised sum of the two embeddings; with `--embedder faceapi` it is `--faceapi-flip`.
  * - `--data DIR` holds the images the pairs name: raw photos or face crops. `--input auto` (default)
  *   treats DIR as crops when it is a preprocessing output (manifest.jsonl) or a synthetic set
  *   (synth.json), else as photos. For a model embedder, photos are first preprocessed with lib/data's
@@ -73,7 +75,7 @@ const USAGE = "usage: deno task eval --embedder DIR|faceapi --pairs FILE --data 
   "[--split stratified|contiguous] [--distance euclidean|squaredEuclidean|cosine] " +
   "[--degrade lowres[:N]|grey|lowres-grey[:N]] [--input auto|photos|crops] [--limit N] " +
   "[--batch-size 32] [--cache DIR] [--out FILE] [--embeddings FILE] " +
-  "[--faceapi-align ensemble|box|toolkit|faceapi] [--faceapi-flip] [--backend auto|wasm|cpu]";
+  "[--faceapi-align ensemble|box|toolkit|faceapi] [--faceapi-flip] [--flip] [--backend auto|wasm|cpu]";
 
 /** A runtime failure: printed as `eval: message`, exit code 1. */
 class Failure extends Error {}
@@ -124,7 +126,7 @@ export async function main(args: string[]): Promise<number> {
       "faceapi-align",
       "backend",
     ],
-    boolean: ["json", "help", "faceapi-flip"],
+    boolean: ["json", "help", "faceapi-flip", "flip"],
     alias: { h: "help" },
     default: { backend: "auto", input: "auto" },
     unknown: (arg) => {
@@ -177,8 +179,11 @@ export async function main(args: string[]): Promise<number> {
       `eval: --faceapi-align must be ensemble, box, toolkit or faceapi, got '${alignment}'`,
     );
   }
-  if (alignment === "faceapi" && flags["faceapi-flip"]) {
-    throw new UsageError("eval: --faceapi-flip needs --faceapi-align ensemble, box or toolkit");
+  const flip = flags.flip === true || flags["faceapi-flip"] === true;
+  if (alignment === "faceapi" && flip) {
+    throw new UsageError(
+      "eval: --faceapi-flip (or --flip) needs --faceapi-align ensemble, box or toolkit",
+    );
   }
   if (alignment === "faceapi" && degrade && degrade.name !== "none") {
     throw new UsageError(
@@ -221,7 +226,7 @@ export async function main(args: string[]): Promise<number> {
     if (embedderArg === "faceapi") {
       faceapi = faceApiEmbedder({
         alignment: alignment as "ensemble" | "box" | "toolkit" | "faceapi",
-        flip: flags["faceapi-flip"] === true,
+        flip,
         degrade,
       });
       embedder = faceapi;
@@ -240,7 +245,7 @@ export async function main(args: string[]): Promise<number> {
       const model = await loadModel(modelDir).catch((e) => {
         throw new Failure(`cannot load the model in '${modelDir}': ${(e as Error).message}`);
       });
-      embedder = modelEmbedder(model, { name: `model:${modelDir}`, batchSize });
+      embedder = modelEmbedder(model, { name: `model:${modelDir}`, batchSize, flip });
       if (degrade) embedder = degradedEmbedder(embedder, degrade);
     }
 
@@ -328,6 +333,7 @@ export async function main(args: string[]): Promise<number> {
       pairsFile,
       input,
       degrade: degrade ? degradeLabel(degrade) : null,
+      flip,
       pairs: v.pairs,
       same: v.same,
       different: v.different,
