@@ -286,7 +286,28 @@ export type AtlasRun = RunVerdict & {
   seconds: number;
 };
 
-async function runData(config: Config, ctx: CellContext): Promise<Dataset> {
+/** The settings one atlas run reads (a subset of the atlas's config; see {@link runAtlasCell}). */
+export type AtlasRunSettings = Pick<
+  Config,
+  | "seed"
+  | "dataSeed"
+  | "model"
+  | "width"
+  | "size"
+  | "identities"
+  | "perIdentity"
+  | "difficulty"
+  | "heldOutFraction"
+  | "heldOutPairs"
+  | "steps"
+  | "trunk"
+  | "k"
+  | "triplets"
+  | "realFaces"
+  | typeof POINT_KEYS[number]
+>;
+
+async function runData(config: AtlasRunSettings, ctx: CellContext): Promise<Dataset> {
   if (config.data === "synthetic") {
     const d = await experimentData(ctx, {
       identities: config.identities,
@@ -320,7 +341,22 @@ function curve(values: number[], points = 100): number[] {
   );
 }
 
-async function runCell(config: Config, ctx: CellContext, design: DesignPoint): Promise<AtlasRun> {
+/**
+ * One atlas run: trains `config` on its identities minus the held-out ones, measures held-out
+ * verification and classifies the run (collapsed / learned / not-learned, and the mechanism).
+ * Other experiments (the scale check) reuse it so their runs are the atlas's runs.
+ *
+ * @example
+ * ```ts ignore
+ * const run = await runAtlasCell(config, ctx, { label: "baseline", group: "baseline" });
+ * console.log(run.outcome, run.mechanism, run.heldOutAccuracy);
+ * ```
+ */
+export async function runAtlasCell(
+  config: AtlasRunSettings,
+  ctx: CellContext,
+  design: Pick<DesignPoint, "label" | "group">,
+): Promise<AtlasRun> {
   const started = performance.now();
   const dataset = await runData(config, ctx);
   const split = heldOutSplit(dataset, {
@@ -597,7 +633,7 @@ export const collapseAtlas = defineExperiment<Config, AtlasSummary, AtlasRun>({
   cell(config, ctx) {
     const label = ctx.cell.replace(/ s\d+$/, "");
     const group = label === "baseline" ? "baseline" : "run";
-    return runCell(config, ctx, { label, group, point: config, seeds: 1 });
+    return runAtlasCell(config, ctx, { label, group });
   },
   analyse: (outcomes, config, ctx) => analyseAtlas(outcomes, config, ctx.preset),
 });

@@ -14,6 +14,7 @@ import { lossZoo } from "./loss_zoo.ts";
 import { epochTime } from "./epoch_time.ts";
 import { caseStudy } from "./case_study.ts";
 import { collapseAtlas } from "./collapse_atlas.ts";
+import { atlasScaleCheck } from "./atlas_scale_check.ts";
 import { fineTune } from "./fine_tune.ts";
 import { lfwScratch } from "./lfw_scratch.ts";
 
@@ -28,6 +29,7 @@ export const registry = {
   "epoch-time": epochTime,
   "case-study": caseStudy,
   "collapse-atlas": collapseAtlas,
+  "atlas-scale-check": atlasScaleCheck,
   "lfw-scratch": lfwScratch,
   "fine-tune": fineTune,
 } satisfies Record<string, AnyExperiment>;
