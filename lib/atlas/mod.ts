@@ -9,3 +9,4 @@ export * from "./phase_diagram.ts";
 export * from "./printed_value_readings.ts";
 export * from "./outcome_verdict.ts";
 export * from "./problem_seeds.ts";
+export * from "./nearest_collapsing.ts";

@@ -20,6 +20,7 @@
 import { type AtlasCell, summarizeCell } from "./atlas_cell.ts";
 import type { RunVerdict } from "./classify_run.ts";
 import { cellFinding, compareFinding, formatNumber } from "./findings_text.ts";
+import { type AtlasSource, nearestCollapsing } from "./nearest_collapsing.ts";
 
 /** One variant's run on one seed. */
 export interface SeededRun {
@@ -58,6 +59,12 @@ export interface ProblemSeedsOptions {
   reference: string;
   /** How this configuration departs from the monograph's, named when no seed collapses. */
   departures: string[];
+  /**
+   * A finished collapse-atlas run (see latestAtlasRun): when no seed collapses, the findings name
+   * its nearest cells that did collapse (at most `nearest`, default 4).
+   */
+  atlas?: AtlasSource;
+  nearest?: number;
 }
 
 const f = formatNumber;
@@ -120,8 +127,25 @@ export function problemSeeds(runs: SeededRun[], options: ProblemSeedsOptions): P
         `${
           ref.seeds.length === 1 ? "its one seed" : `any of its ${ref.seeds.length} seeds`
         }. It departs from the monograph in: ` +
-        `${options.departures.join("; ")}. The collapse atlas ` +
-        `(deno task experiment collapse-atlas) maps which departures from it do collapse.`,
+        `${options.departures.join("; ")}.`,
+    );
+    const near = options.atlas ? nearestCollapsing(options.atlas.cells) : [];
+    findings.push(
+      !options.atlas
+        ? "No finished collapse-atlas run was found to point to the nearest settings that do " +
+          "collapse (deno task experiment collapse-atlas maps them)."
+        : near.length === 0
+        ? `No cell of the collapse atlas (${options.atlas.preset} preset, ${options.atlas.source}) ` +
+          `collapsed either.`
+        : `The nearest settings that do collapse, from the collapse atlas (${options.atlas.preset} ` +
+          `preset, ${options.atlas.source}; each label names its departure from the atlas ` +
+          `baseline): ${
+            near.slice(0, options.nearest ?? 4).map((c) =>
+              `${c.label} (${c.collapsed} of ${c.seeds.length} seeds, 95% CI ${
+                Math.round(c.collapseRateCi[0] * 100)
+              }–${Math.round(c.collapseRateCi[1] * 100)}%)`
+            ).join("; ")
+          }.`,
     );
   } else {
     findings.push(

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { outcomeVerdict } from "../../lib/atlas/outcome_verdict.ts";
 import { problemSeeds, type SeededRun } from "../../lib/atlas/problem_seeds.ts";
+import { latestAtlasRun } from "../../lib/atlas/nearest_collapsing.ts";
 
 const run = (variant: string, seed: number, collapsed: boolean): SeededRun => ({
   variant,
@@ -57,4 +58,57 @@ Deno.test("problemSeeds() says plainly when the closest configuration never coll
   });
   assert.match(all.findings[0], /5 of 5 seeds collapsed/);
   assert.doesNotMatch(all.findings.join(" "), /did not collapse/);
+});
+
+Deno.test("problemSeeds() points to the atlas's nearest collapsing cells when none of its seeds collapsed", async () => {
+  const runs = seeds.map((s) => run("problem 1", s, false));
+  const cell = (label: string, group: string, collapsed: number) => ({
+    label,
+    group,
+    seeds,
+    collapsed,
+    collapseRate: collapsed / 5,
+    collapseRateCi: [collapsed / 10, 1] as [number, number],
+  });
+  // the newest finished small-preset run is read; an unfinished run (no summary) is skipped
+  const runsDir = await Deno.makeTempDir();
+  try {
+    assert.equal(await latestAtlasRun(runsDir), undefined);
+    const write = async (name: string, preset: string, cells: unknown[]) => {
+      await Deno.mkdir(`${runsDir}/collapse-atlas/${name}`, { recursive: true });
+      await Deno.writeTextFile(
+        `${runsDir}/collapse-atlas/${name}/summary.json`,
+        JSON.stringify({ preset, cells }),
+      );
+    };
+    await write("20260101-000000", "small", [
+      cell("baseline", "baseline", 0),
+      cell("adam lr 0.1", "lr-scaling", 5),
+      cell("adam lr 0.01", "one-factor", 4),
+      cell("margin 2", "one-factor", 1),
+      cell("margin 4", "one-factor", 0),
+    ]);
+    await write("20260102-000000", "ci", [cell("baseline", "baseline", 1)]);
+    await Deno.mkdir(`${runsDir}/collapse-atlas/20260103-000000`); // killed: no summary
+    const atlas = await latestAtlasRun(runsDir);
+    assert.equal(atlas?.preset, "small");
+    const p = problemSeeds(runs, { reference: "problem 1", departures, atlas });
+    assert.match(
+      p.findings[2],
+      /nearest settings that do collapse.*: adam lr 0\.01 \(4 of 5 seeds, 95% CI 40–100%\); margin 2 \(1 of 5 seeds, 95% CI 10–100%\); adam lr 0\.1 \(5 of 5 seeds/,
+    );
+    assert.doesNotMatch(p.findings[2], /margin 4|baseline \(/);
+    // no atlas run: said so; an atlas where nothing collapsed: said so
+    assert.match(
+      problemSeeds(runs, { reference: "problem 1", departures }).findings[2],
+      /No finished collapse-atlas run/,
+    );
+    const calm = { source: "x", preset: "small", cells: [cell("baseline", "baseline", 0)] };
+    assert.match(
+      problemSeeds(runs, { reference: "problem 1", departures, atlas: calm }).findings[2],
+      /No cell of the collapse atlas \(small preset, x\) collapsed either/,
+    );
+  } finally {
+    await Deno.remove(runsDir, { recursive: true });
+  }
 });
