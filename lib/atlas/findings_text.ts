@@ -182,7 +182,54 @@ export function atlasFindings<C>(
     : `${collapsedRuns} of ${runs} runs collapsed; ${any.length} of ${cells.length} cells ` +
       `collapsed in at least one seed. Highest collapse rate: ${at(Math.max(...rates))}` +
       (cells.length > 1 ? `; lowest: ${at(Math.min(...rates))}.` : ".");
-  const out = [headline, ...cells.map((c) => cellFinding(c, options.label(c)))];
+  const out = [headline];
+  // the mechanisms of every collapsed run, most frequent first
+  const mech = new Map<string, number>();
+  for (const c of cells) {
+    for (const [m, n] of Object.entries(c.mechanisms)) {
+      if (m !== "none" && c.collapsed > 0) mech.set(m, (mech.get(m) ?? 0) + n);
+    }
+  }
+  if (collapsedRuns > 0 && mech.size > 0) {
+    out.push(
+      `Mechanisms of the collapsed runs: ${
+        [...mech.entries()].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${m} ${n}`).join(", ")
+      } (of ${collapsedRuns}).`,
+    );
+  }
+  if (options.baseline !== undefined && cells[options.baseline]) {
+    // the answer to "which single change makes it collapse / prevents it", from the intervals
+    const base = cells[options.baseline];
+    const nb = (options.neighbours ?? []).map((i) => cells[i]).filter((c) => c !== undefined);
+    const separated = (c: AtlasCell<C>) =>
+      c.collapseRateCi[0] > base.collapseRateCi[1] || c.collapseRateCi[1] < base.collapseRateCi[0];
+    const up = nb.filter((c) => c.collapseRate > base.collapseRate);
+    const down = nb.filter((c) => c.collapseRate < base.collapseRate);
+    const list = (xs: AtlasCell<C>[]) =>
+      xs.sort((a, b) => b.collapseRate - a.collapseRate)
+        .map((c) => `${options.label(c)} (${c.collapsed} of ${c.seeds.length})`).join(", ");
+    const upSep = up.filter(separated), upOverlap = up.filter((c) => !separated(c));
+    out.push(
+      `The baseline (${
+        options.label(base)
+      }) collapsed in ${base.collapsed} of ${base.seeds.length} ` +
+        `seeds. Of its ${nb.length} one-factor changes, ${up.length} collapsed more often` +
+        (up.length === 0
+          ? ""
+          : upSep.length === 0
+          ? `, none with a 95% interval clear of the baseline's (${list(upOverlap)})`
+          : `: clearly (95% intervals apart) ${list(upSep)}` +
+            (upOverlap.length ? `; within overlapping intervals ${list(upOverlap)}` : "")) +
+        `; ${down.length} collapsed less often` +
+        (down.length === 0
+          ? ""
+          : ` (${list(down)}${
+            down.some(separated) ? "" : ", none with a 95% interval clear of the baseline's"
+          })`) +
+        ".",
+    );
+  }
+  out.push(...cells.map((c) => cellFinding(c, options.label(c))));
   if (options.baseline !== undefined) {
     const base = cells[options.baseline];
     if (!base) {

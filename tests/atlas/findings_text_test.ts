@@ -79,7 +79,24 @@ Deno.test("atlasFindings() headline names the highest and lowest cells from the 
   const cells = [cell(1), cell(4), cell(0)];
   const label = (c: { config: { k: number } }) => `cell k=${c.config.k}`;
   const text = atlasFindings(cells, { label, baseline: 0, neighbours: [1, 2] });
-  assert.equal(text.length, 1 + 3 + 2);
+  assert.equal(text.length, 1 + 2 + 3 + 2);
+  assert.equal(text[1], "Mechanisms of the collapsed runs: dead-units 5 (of 5).");
+  assert.equal(
+    text[2],
+    "The baseline (cell k=1) collapsed in 1 of 5 seeds. Of its 2 one-factor changes, 1 collapsed " +
+      "more often, none with a 95% interval clear of the baseline's (cell k=4 (4 of 5)); 1 " +
+      "collapsed less often (cell k=0 (0 of 5), none with a 95% interval clear of the baseline's).",
+  );
+  // reversed numbers reverse the answer; intervals apart are called clear
+  const rev = atlasFindings([cell(0), cell(5), cell(0)], {
+    label,
+    baseline: 0,
+    neighbours: [1, 2],
+  });
+  assert.match(
+    rev[2],
+    /1 collapsed more often: clearly \(95% intervals apart\) cell k=5 \(5 of 5\); 0 collapsed less often\.$/,
+  );
   assert.match(
     text[0],
     /^5 of 15 runs collapsed; 2 of 3 cells collapsed in at least one seed\. Highest collapse rate: cell k=4 \(80%/,
@@ -87,8 +104,8 @@ Deno.test("atlasFindings() headline names the highest and lowest cells from the 
   assert.match(text[0], /lowest: cell k=0 \(0%/);
   const tied = atlasFindings([cell(2), cell(0), cell(0)], { label })[0];
   assert.match(tied, /lowest: 0% in 2 cells \(cell k=0, cell k=0\)\.$/);
-  assert.match(text[4], /^cell k=4 against cell k=1: the collapse rate rose from 20% to 80%/);
-  assert.match(text[5], /^cell k=0 against cell k=1: the collapse rate fell from 20% to 0%/);
+  assert.match(text[6], /^cell k=4 against cell k=1: the collapse rate rose from 20% to 80%/);
+  assert.match(text[7], /^cell k=0 against cell k=1: the collapse rate fell from 20% to 0%/);
   assert.equal(
     atlasFindings([cell(0)], { label })[0],
     "No run collapsed: 0 of 5 runs over 1 cells.",
