@@ -210,9 +210,11 @@ export function atlasFindings<C>(
         .map((c) => `${options.label(c)} (${c.collapsed} of ${c.seeds.length})`).join(", ");
     const upSep = up.filter(separated), upOverlap = up.filter((c) => !separated(c));
     out.push(
-      `The baseline (${
-        options.label(base)
-      }) collapsed in ${base.collapsed} of ${base.seeds.length} ` +
+      `${
+        options.label(base) === "baseline"
+          ? "The baseline"
+          : `The baseline (${options.label(base)})`
+      } collapsed in ${base.collapsed} of ${base.seeds.length} ` +
         `seeds. Of its ${nb.length} one-factor changes, ${up.length} collapsed more often` +
         (up.length === 0
           ? ""
