@@ -9,13 +9,18 @@
  * DevTest numbers are the experiment's answer. The start is the known-good recipe (nn4-small2 at
  * width 0.5, batch norm, 96 px, semi-hard mining, squared distance, α 0.2, P10×K4, Adam 1e-3 with
  * warm-up, augmentation). One cell per variant, then one for face-api.
+ *
+ * Measurements use test-time flip when `flip` is set (each crop and its mirror embedded, summed
+ * and L2-normalised); each variant's final numbers are measured both with and without it. The
+ * class-loss variants ("arcface", "cosface") train one class per training person, with
+ * "-singletons" also one per person with a single photo (never a validation person).
  * @module
  */
 import { createProgress } from "../lib/cli/mod.ts";
 import { defineExperiment } from "../lib/experiment/mod.ts";
 import { evaluatePairs, faceApiEmbedder } from "../lib/eval/mod.ts";
 import { createModel, type ModelName, type NormKind } from "../lib/model/mod.ts";
-import type { MinerName } from "../lib/losses/mod.ts";
+import { LOSS_NAMES, LOSSES, type LossName, type MinerName } from "../lib/losses/mod.ts";
 import type { OptimizerName } from "../lib/train/mod.ts";
 import { readPairs } from "../lib/data/mod.ts";
 import { lineFigure } from "../lib/plot/mod.ts";
@@ -48,6 +53,14 @@ type Config = Omit<RealFaceDataConfig, "size"> & {
   lr: number;
   warmupSteps: number;
   augment: boolean;
+  /** lib/losses name: "triplet", or a class loss ("arcface", "cosface": one class per person). */
+  loss: string;
+  /** Logit scale s of a class loss (0: the loss's default). */
+  lossScale: number;
+  /** Train on the people with one photo too (extra classes; the PK loader then samples them). */
+  singletons: boolean;
+  /** Test-time flip in the measurements (the final numbers are also taken the other way). */
+  flip: boolean;
   steps: number;
   /** Wall-clock budget per variant in minutes (0: all steps). */
   minutes: number;
@@ -67,6 +80,29 @@ export const RECIPE_VARIANTS: Readonly<Record<string, Partial<Config>>> = {
   "lr-3e-4": { lr: 3e-4 },
   "width-1": { width: 1 },
   "128px": { size: 128 },
+  // Class losses (one class per training person): the miner only feeds the step metrics ("all":
+  // never empty). With singletons, a batch of 20 people × 2 photos (a person with one photo gives
+  // two augmented copies; K = 2 keeps a positive per person for the metrics).
+  "arcface": { loss: "arcface", margin: 0.5, lossScale: 32, miner: "all" },
+  "arcface-singletons": {
+    loss: "arcface",
+    margin: 0.5,
+    lossScale: 32,
+    miner: "all",
+    p: 20,
+    k: 2,
+    singletons: true,
+  },
+  "cosface": { loss: "cosface", margin: 0.35, lossScale: 32, miner: "all" },
+  "cosface-singletons": {
+    loss: "cosface",
+    margin: 0.35,
+    lossScale: 32,
+    miner: "all",
+    p: 20,
+    k: 2,
+    singletons: true,
+  },
 };
 
 const base: Config = {
@@ -93,6 +129,10 @@ const base: Config = {
   lr: 1e-3,
   warmupSteps: 100,
   augment: true,
+  loss: "triplet",
+  lossScale: 0,
+  singletons: false,
+  flip: true,
   steps: 100000,
   minutes: 55,
   evalEveryMinutes: 5,
@@ -103,12 +143,16 @@ const base: Config = {
 /** A cell's result: face-api's numbers, or one variant's training and numbers. */
 export interface ScratchCell {
   name: string;
-  /** Numbers by set ("val", "dev"; face-api: "dev" only). */
+  /** Numbers by set ("val", "dev"; face-api: "dev" only), with test-time flip when `flip`. */
   sets: Record<string, SetNumbers>;
+  /** A trained variant's final numbers by set with and without test-time flip. */
+  byFlip?: { flip: Record<string, SetNumbers>; plain: Record<string, SetNumbers> };
   training?: FacesTrainingOutcome;
   data?: {
     trainPeople: number;
     trainImages: number;
+    /** Training people with one photo (classes of a class loss with `singletons`). */
+    singletonPeople: number;
     validationPeople: number;
     validationPairs: number;
     devPairs: number;
@@ -157,8 +201,34 @@ export const lfwScratch = defineExperiment({
     norm: ["lrn", "batch", "none"],
     optimizer: ["adam", "adagrad", "sgd", "momentum"],
     miner: ["semihard", "hardest", "batchAll", "random", "all"],
+    loss: [...LOSS_NAMES],
   },
   validate(config) {
+    for (const name of config.variants) {
+      const v = { ...config, ...RECIPE_VARIANTS[name] };
+      if (!LOSSES[v.loss as LossName]) {
+        throw new Error(
+          `lfw-scratch: variant '${name}' has loss '${v.loss}'; expected one of ${
+            LOSS_NAMES.join(", ")
+          }`,
+        );
+      }
+      if (v.k < 2) {
+        throw new Error(
+          `lfw-scratch: variant '${name}' needs 'k' ≥ 2 (a step trains only when its miner finds tuples; one photo per person gives none)`,
+        );
+      }
+      if (v.singletons && !LOSSES[v.loss as LossName].needsClasses) {
+        throw new Error(
+          `lfw-scratch: variant '${name}': 'singletons' needs a class loss (a triplet has no positive for one photo)`,
+        );
+      }
+    }
+    if (!(Number.isFinite(config.lossScale) && config.lossScale >= 0)) {
+      throw new Error(
+        `lfw-scratch: 'lossScale' must be ≥ 0 (0: the loss's default), got ${config.lossScale}`,
+      );
+    }
     for (const [k, v] of [["steps", config.steps], ["p", config.p], ["k", config.k]] as const) {
       if (!(Number.isInteger(v) && v >= 1)) {
         throw new Error(`lfw-scratch: '${k}' must be a positive integer, got ${v}`);
@@ -173,7 +243,7 @@ export const lfwScratch = defineExperiment({
     if (config.variants.length === 0) return await faceApiCell(config, ctx.print);
     const name = config.variants[0];
     const c = { ...config, ...RECIPE_VARIANTS[name] };
-    const data = await realFaceData({ ...c, size: c.cropSize }, {
+    const data = await realFaceData({ ...c, size: c.cropSize, singletons: c.singletons }, {
       signal: ctx.signal,
       progress: (total, done) =>
         createProgress(total, { label: "crops", unit: "img", initial: done, mode: "silent" }),
@@ -201,6 +271,8 @@ export const lfwScratch = defineExperiment({
           lr: c.lr,
           schedule: { kind: "constant", warmupSteps: c.warmupSteps },
           augment: c.augment,
+          loss: c.loss as LossName,
+          ...(c.lossScale > 0 ? { lossOptions: { scale: c.lossScale } } : {}),
           miner: c.miner as MinerName,
           margin: c.margin,
           distance: "squaredEuclidean",
@@ -208,6 +280,8 @@ export const lfwScratch = defineExperiment({
           checkpointEvery: 200,
           forensicsEvery: 0,
         },
+        minImages: c.singletons ? 1 : 2,
+        flip: c.flip,
         minutes: c.minutes,
         evalSets: sets,
         everyMinutes: c.evalEveryMinutes,
@@ -217,15 +291,26 @@ export const lfwScratch = defineExperiment({
         signal: ctx.signal,
       });
       bar.done();
-      const numbers = await evaluateSets(model, sets, { far: c.far });
-      await ctx.log({ type: "lfw-scratch", variant: name, ...outcome, sets: numbers });
+      const caches = new Map<string, Map<string, Float32Array>>();
+      const byFlip = {
+        flip: await evaluateSets(model, sets, { far: c.far, flip: true, caches }),
+        plain: await evaluateSets(model, sets, { far: c.far, flip: false, caches }),
+      };
+      const numbers = c.flip ? byFlip.flip : byFlip.plain;
+      await ctx.log({ type: "lfw-scratch", variant: name, ...outcome, sets: numbers, byFlip });
+      const perPerson = new Map<number, number>();
+      for (const it of data.train.items) {
+        perPerson.set(it.label, (perPerson.get(it.label) ?? 0) + 1);
+      }
       return {
         name,
         sets: numbers,
+        byFlip,
         training: outcome,
         data: {
           trainPeople: data.train.identities.length,
           trainImages: data.train.items.length,
+          singletonPeople: [...perPerson.values()].filter((n) => n === 1).length,
           validationPeople: data.validation.identities.length,
           validationPairs: data.validationPairs.length,
           devPairs: data.devPairs.length,
@@ -252,6 +337,10 @@ export const lfwScratch = defineExperiment({
     const chosen = runs.reduce((a, b) => (b.sets.val.accuracy > a.sets.val.accuracy ? b : a));
     const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
     const d = chosen.data!;
+    const flipped = runs.filter((r) => r.byFlip);
+    const flipGain = (set: string) =>
+      flipped.map((r) => r.byFlip!.flip[set].accuracy - r.byFlip!.plain[set].accuracy);
+    const signed = (v: number) => `${v >= 0 ? "+" : "−"}${(100 * Math.abs(v)).toFixed(1)}`;
     const findings = [
       `Chosen on the validation people (${d.validationPeople} people, ${d.validationPairs} pairs): ` +
       `'${chosen.name}' (${pct(chosen.sets.val.accuracy)}${
@@ -277,6 +366,17 @@ export const lfwScratch = defineExperiment({
           ? ` (load average ${chosen.training!.loadAverage.toFixed(1)} at the end)`
           : ""
       }.`,
+      ...(flipped.length
+        ? [
+          `Test-time flip (${
+            config.flip ? "used for the choice and the curve" : "not used for the choice"
+          }) changes validation accuracy by ${
+            flipGain("val").map(signed).join(", ")
+          } points and DevTest accuracy by ${flipGain("dev").map(signed).join(", ")} points (${
+            flipped.map((r) => `'${r.name}'`).join(", ")
+          }).`,
+        ]
+        : []),
       ...(faceapi
         ? [
           `face-api's pretrained net on the same pairs: ${pct(faceapi.sets.dev.accuracy)} ± ${
@@ -288,6 +388,8 @@ export const lfwScratch = defineExperiment({
     const rows = cells.map((c) => ({
       model: c.result.name,
       val: c.result.sets.val?.accuracy ?? NaN,
+      valPlain: c.result.byFlip?.plain.val.accuracy ?? NaN,
+      devPlain: c.result.byFlip?.plain.dev.accuracy ?? NaN,
       dev: c.result.sets.dev.accuracy,
       devStd: c.result.sets.dev.accuracyStd,
       auc: c.result.sets.dev.auc,
@@ -309,11 +411,12 @@ export const lfwScratch = defineExperiment({
         devAuc: chosen.sets.dev.auc,
         devValAtFar: chosen.sets.dev.val,
         far: config.far,
+        flip: config.flip,
         trainMinutes: chosen.training!.trainMinutes,
         steps: chosen.training!.steps,
         faceapi: faceapi?.sets.dev ?? null,
         variants: Object.fromEntries(
-          runs.map((r) => [r.name, { sets: r.sets, training: r.training }]),
+          runs.map((r) => [r.name, { sets: r.sets, byFlip: r.byFlip, training: r.training }]),
         ),
         data: d,
       },
@@ -325,6 +428,8 @@ export const lfwScratch = defineExperiment({
           { key: "model", label: "model", format: "text" },
           { key: "val", label: "validation acc", format: "percent" },
           { key: "dev", label: "DevTest acc", format: "percent" },
+          { key: "valPlain", label: "validation, no flip", format: "percent" },
+          { key: "devPlain", label: "DevTest, no flip", format: "percent" },
           { key: "devStd", label: "± std", format: "percent" },
           { key: "auc", label: "AUC", format: "fixed" },
           { key: "valAtFar", label: `VAL@FAR ${config.far}`, format: "percent" },
@@ -333,8 +438,9 @@ export const lfwScratch = defineExperiment({
           { key: "imgPerSec", label: "speed", unit: "img/s", format: "fixed", digits: 1 },
         ],
         rows,
-        caption:
-          "One row per recipe variant (chosen on the validation people) and face-api's pretrained net (its own detection and crop).",
+        caption: `One row per recipe variant (chosen on the validation people; accuracies ${
+          config.flip ? "with" : "without"
+        } test-time flip unless the column says otherwise) and face-api's pretrained net (its own detection and crop, no flip).`,
       },
       curves: curves.length
         ? [lineFigure(curves, {
@@ -345,7 +451,9 @@ export const lfwScratch = defineExperiment({
         })]
         : undefined,
       notes: [
-        `Data: ${d.trainPeople} training people (${d.trainImages} crops), ${d.validationPeople} validation people, ` +
+        `Data: ${d.trainPeople} training people (${d.trainImages} crops${
+          d.singletonPeople ? `; ${d.singletonPeople} of them with one photo` : ""
+        }), ${d.validationPeople} validation people, ` +
         `${d.devPairs} DevTest pairs; training crops: ${d.cropsTrain.ok} with a face, ${d.cropsTrain.noFace} centre-cropped, ` +
         `${d.cropsTrain.errors} unreadable. Crops are cut at ${config.cropSize} px and resized to the model's input.`,
       ],

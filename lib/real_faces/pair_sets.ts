@@ -65,6 +65,8 @@ export interface EvaluateSetsOptions {
   caches?: Map<string, Map<string, Float32Array>>;
   /** Images per forward pass. Default 32. */
   batchSize?: number;
+  /** Test-time flip (lib/eval's `modelEmbedder` option: image and mirror, summed, normalised). Default false. */
+  flip?: boolean;
 }
 
 /**
@@ -101,7 +103,7 @@ export function setNumbers(v: Verification): SetNumbers {
  *
  * @param model an embedding model
  * @param sets the pair sets
- * @param options far (1e-2), folds, caches, batchSize
+ * @param options far (1e-2), folds, caches, batchSize, flip (false)
  *
  * @example
  * ```ts
@@ -120,7 +122,10 @@ export async function evaluateSets(
   const out: Record<string, SetNumbers> = {};
   const caches = options.caches ?? new Map();
   for (const set of sets) {
-    let embedder: Embedder = modelEmbedder(model, { batchSize: options.batchSize ?? 32 });
+    let embedder: Embedder = modelEmbedder(model, {
+      batchSize: options.batchSize ?? 32,
+      flip: options.flip ?? false,
+    });
     if (set.degrade && set.degrade !== "none") embedder = degradedEmbedder(embedder, set.degrade);
     const key = `${set.root}@${embedder.inputSize}`;
     if (!caches.has(key)) caches.set(key, new Map());

@@ -3,7 +3,9 @@
  * the training photos cropped by the toolkit ({@link faceCrops}), split by PEOPLE into training
  * and validation (with validation pairs, {@link splitPeople}), and the development test pairs
  * mapped to their crops. A positive `trainPeople` or `devPairs` takes a small deterministic
- * subset (ci presets); 0 takes everything.
+ * subset (ci presets); 0 takes everything. `singletons` adds the people with one photo to the
+ * training part (never to validation: a validation person needs two photos), as extra classes or
+ * negatives.
  *
  * @example
  * ```ts
@@ -44,6 +46,11 @@ export interface RealFaceDataConfig {
   /** Validation pairs drawn from them. */
   validationPairs: number;
   seed: number;
+  /**
+   * Add the people with exactly one photo to the training people (with `trainPeople` N > 0, the
+   * first N of them by name). Default false.
+   */
+  singletons?: boolean;
 }
 
 /** What {@link realFaceData} returns. */
@@ -113,11 +120,22 @@ export async function realFaceData(
   const trainDir = resolveRepoPath(config.train);
   const pairsFile = resolveRepoPath(config.pairs);
   const devDir = resolveRepoPath(config.devData);
-  const photos = await scanDataset(trainDir, { minPerIdentity: 2 }).catch((e) => {
+  const all = await scanDataset(trainDir, { minPerIdentity: 1 }).catch((e) => {
     throw new Error(
       `real-face data: cannot scan training photos '${trainDir}': ${(e as Error).message}`,
     );
   });
+  const photos = filterIdentities(all, { minPerIdentity: 2 });
+  const count = new Map<string, number>();
+  for (const it of all.items) count.set(it.identity, (count.get(it.identity) ?? 0) + 1);
+  const singles = config.singletons
+    ? filterIdentities(all, {
+      identities: all.identities.filter((id) => count.get(id) === 1).slice(
+        0,
+        config.trainPeople > 0 ? config.trainPeople : undefined,
+      ),
+    })
+    : undefined;
   let chosen: Dataset = photos;
   if (config.trainPeople > 0) {
     const min = Math.max(2, config.perPerson);
@@ -144,7 +162,9 @@ export async function realFaceData(
   }
   const trainCrops = await faceCrops(trainDir, {
     size: config.size,
-    paths: config.trainPeople > 0 ? chosen.items.map((it) => it.path) : undefined,
+    paths: config.trainPeople > 0
+      ? [...chosen.items, ...(singles?.items ?? [])].map((it) => it.path)
+      : undefined,
     ...options,
   });
   const devCrops = await faceCrops(devDir, {
@@ -165,6 +185,19 @@ export async function realFaceData(
     pairs: config.validationPairs,
     seed: config.seed,
   });
+  if (singles) {
+    // after the split, so the validation people (and pairs) are the same with or without them
+    const kept = singles.items.flatMap((it) => {
+      const out = trainCrops.outputs.get(it.path);
+      return out ? [{ ...it, path: out }] : [];
+    });
+    const first = split.train.identities.length;
+    split.train = {
+      root: split.train.root,
+      identities: [...split.train.identities, ...kept.map((it) => it.identity)],
+      items: [...split.train.items, ...kept.map((it, i) => ({ ...it, label: first + i }))],
+    };
+  }
   const devPairs = pairs.map((p) => {
     const [a, b] = [devCrops.outputs.get(p.a), devCrops.outputs.get(p.b)];
     if (!a || !b) {

@@ -16,6 +16,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { Progress } from "../cli/mod.ts";
 import { createPkLoader, type Dataset } from "../data/mod.ts";
 import { saveModel } from "../model/mod.ts";
+import { LOSSES } from "../losses/mod.ts";
 import { type TrainConfig, trainEmbedding, type TrainResult } from "../train/mod.ts";
 import { degradeBatches } from "./degrade_batches.ts";
 import { type CurvePoint, type PairSet, timedEvaluation } from "./pair_sets.ts";
@@ -36,6 +37,13 @@ export interface TrainOnFacesOptions {
   everyMinutes?: number;
   /** Target FAR of VAL@FAR. Default 1e-2. */
   far?: number;
+  /** Test-time flip in the measurements along training (see lib/eval's `modelEmbedder`). Default false. */
+  flip?: boolean;
+  /**
+   * People with fewer photos are never sampled (the PK loader's `minImages`). Default 2; 1 also
+   * samples people with one photo (their K images are augmented copies of it): for class losses.
+   */
+  minImages?: number;
   /** Run folder (metrics, checkpoints, report, `model/`); resumes when it holds a checkpoint. */
   outDir?: string;
   progress?: Progress;
@@ -63,10 +71,11 @@ export interface FacesTrainingOutcome {
 
 /**
  * Trains on the people of `train` (see the module doc); returns the outcome and the model (the
- * caller disposes a model it did not pass in `config.model`).
+ * caller disposes a model it did not pass in `config.model`). A loss that needs classes (ArcFace,
+ * CosFace) gets one class per person of `train` (`lossOptions.numClasses`, unless given).
  *
  * @param train the training people's crops
- * @param options config, degrade, degradeFraction, minutes, evalSets, everyMinutes, far, outDir, progress, signal
+ * @param options config, degrade, degradeFraction, minutes, evalSets, everyMinutes, far, flip, minImages, outDir, progress, signal
  *
  * @example
  * ```ts
@@ -87,7 +96,23 @@ export async function trainOnFaces(
   }
   const minutes = options.minutes ?? 0;
   if (!(minutes >= 0)) throw new Error(`trainOnFaces: 'minutes' must be ≥ 0, got ${minutes}`);
+  const minImages = options.minImages ?? 2;
+  if (!(Number.isInteger(minImages) && minImages >= 1)) {
+    throw new Error(`trainOnFaces: 'minImages' must be an integer ≥ 1, got ${minImages}`);
+  }
   const seed = c.seed ?? 0;
+  const lossName = c.loss ?? "triplet";
+  if (!(lossName in LOSSES)) {
+    throw new Error(
+      `trainOnFaces: unknown loss '${lossName}'; expected one of ${Object.keys(LOSSES).join(", ")}`,
+    );
+  }
+  const config = LOSSES[lossName].needsClasses
+    ? {
+      ...c,
+      lossOptions: { numClasses: train.identities.length, ...c.lossOptions },
+    } as typeof c
+    : c;
   const loader = (s: number) => {
     const pk = createPkLoader(train, {
       p: c.p ?? 10,
@@ -95,6 +120,7 @@ export async function trainOnFaces(
       size: c.size ?? 96,
       seed: s + 1,
       augment: c.augment ?? false,
+      minImages,
     });
     return options.degrade && options.degrade !== "none"
       ? degradeBatches(pk, options.degrade, { fraction: options.degradeFraction ?? 1, seed: s + 7 })
@@ -103,6 +129,7 @@ export async function trainOnFaces(
   const timed = timedEvaluation(options.evalSets ?? [], {
     everyMinutes: options.everyMinutes ?? 0,
     far: options.far,
+    flip: options.flip ?? false,
   });
   const budget = new AbortController();
   const timer = minutes > 0 ? setTimeout(() => budget.abort(), minutes * 60000) : undefined;
@@ -117,7 +144,7 @@ export async function trainOnFaces(
   }
   let result: TrainResult;
   try {
-    result = await trainEmbedding({ ...c, seed, loader }, {
+    result = await trainEmbedding({ ...config, seed, loader }, {
       signal: budget.signal,
       progress: options.progress ?? false,
       callbacks: options.evalSets?.length ? [timed] : [],

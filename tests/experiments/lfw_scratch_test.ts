@@ -53,6 +53,18 @@ Deno.test({
       const variant =
         (s.variants as Record<string, { training: { modelDir: string; curve: unknown[] } }>).base;
       assert.equal(variant.training.curve.length, 1, "one measurement, at the end");
+      // The final numbers both ways; the chosen ones follow the preset's test-time flip.
+      assert.equal(s.flip, true);
+      const byFlip = (s.variants as Record<string, {
+        sets: Record<string, { accuracy: number }>;
+        byFlip: Record<"flip" | "plain", Record<string, { accuracy: number; pairs: number }>>;
+      }>).base;
+      for (const way of ["flip", "plain"] as const) {
+        assert.equal(byFlip.byFlip[way].dev.pairs, ci.devPairs);
+        assert.equal(byFlip.byFlip[way].val.pairs, ci.validationPairs);
+      }
+      assert.deepEqual(byFlip.sets, byFlip.byFlip.flip);
+      assert.ok(r.findings!.some((f) => f.startsWith("Test-time flip (used for the choice")));
       const model = await loadModel(variant.training.modelDir);
       assert.deepEqual(model.inputs[0].shape, [null, ci.size, ci.size, 3]);
       model.dispose();
@@ -63,6 +75,76 @@ Deno.test({
       await Deno.remove(dataDir, { recursive: true });
     }
   },
+});
+
+Deno.test({
+  name:
+    "lfw-scratch (ci, cosface + singletons): one class per training person, people with one photo added to training only",
+  ignore: !haveFaces,
+  async fn() {
+    await useTestBackend();
+    const outDir = await Deno.makeTempDir({ prefix: "lfw_scratch_cls_" });
+    const dataDir = await Deno.makeTempDir({ prefix: "lfw_scratch_cls_data_" });
+    try {
+      const ci = lfwScratch.presets.ci;
+      const r = await assertNoLeak(() =>
+        runExperiment(lfwScratch, {
+          preset: "ci",
+          outDir,
+          dataDir,
+          set: { variants: ["cosface"], singletons: true, faceapi: false },
+          print: () => {},
+          progress: "silent",
+        })
+      );
+      const s = r.summary as Record<string, unknown>;
+      assert.equal(s.chosen, "cosface");
+      assert.equal(s.steps, ci.steps);
+      const data = s.data as Record<string, number>;
+      // the first trainPeople people with one photo join the training people, never validation
+      assert.equal(data.singletonPeople, ci.trainPeople);
+      assert.equal(data.trainPeople + data.validationPeople, 2 * ci.trainPeople);
+      const training =
+        (s.variants as Record<string, { training: { finalLoss: number } }>).cosface.training;
+      // CosFace's cross-entropy over the classes is positive and finite from the first step
+      assert.ok(
+        Number.isFinite(training.finalLoss) && training.finalLoss > 0,
+        `loss ${training.finalLoss}`,
+      );
+    } finally {
+      await Deno.remove(outDir, { recursive: true });
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("lfw-scratch rejects singletons without a class loss, and one photo per person, before any work", async () => {
+  const outDir = await Deno.makeTempDir({ prefix: "lfw_scratch_bad_" });
+  try {
+    for (
+      const [set, message] of [
+        [
+          { variants: ["base"], singletons: true },
+          /variant 'base': 'singletons' needs a class loss/,
+        ],
+        [{ variants: ["cosface"], k: 1 }, /variant 'cosface' needs 'k' ≥ 2/],
+      ] as [Record<string, string[] | boolean | number>, RegExp][]
+    ) {
+      await assert.rejects(
+        () =>
+          runExperiment(lfwScratch, {
+            preset: "ci",
+            outDir,
+            set,
+            print: () => {},
+            progress: "silent",
+          }),
+        message,
+      );
+    }
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+  }
 });
 
 Deno.test("lfw-scratch names its recipe variants and rejects unknown ones before any work", async () => {
