@@ -50,6 +50,8 @@ type Config = Omit<RealFaceDataConfig, "size"> & {
   far: number;
   /** Minutes between validation measurements along training (0: only at the end). */
   evalEveryMinutes: number;
+  /** Test-time flip in every measurement (lib/eval's modelEmbedder `flip`). */
+  flip: boolean;
 };
 
 const base: Config = {
@@ -77,6 +79,7 @@ const base: Config = {
   margin: 0.2,
   far: 1e-2,
   evalEveryMinutes: 10,
+  flip: false,
 };
 
 /** A cell's result: the net's numbers by set, and the training when it was fine-tuned. */
@@ -190,7 +193,7 @@ export const fineTune = defineExperiment({
       if (!mode) {
         return {
           model: "pretrained",
-          sets: await evaluateSets(model, sets, { far: config.far }),
+          sets: await evaluateSets(model, sets, { far: config.far, flip: config.flip }),
           data: about,
         };
       }
@@ -222,12 +225,13 @@ export const fineTune = defineExperiment({
         evalSets: valSets,
         everyMinutes: config.evalEveryMinutes,
         far: config.far,
+        flip: config.flip,
         outDir,
         progress: bar,
         signal: ctx.signal,
       });
       bar.done();
-      const numbers = await evaluateSets(model, sets, { far: config.far });
+      const numbers = await evaluateSets(model, sets, { far: config.far, flip: config.flip });
       await ctx.log({ type: "fine-tune", mode, ...outcome, sets: numbers });
       return { model: `fine-tuned (${mode})`, sets: numbers, training: outcome, data: about };
     } finally {
@@ -311,6 +315,7 @@ export const fineTune = defineExperiment({
     return {
       summary: {
         degrade: config.degrade,
+        flip: config.flip,
         pretrainedClean: preClean,
         pretrainedDegraded: preDeg,
         dropPoints: drop,
@@ -340,7 +345,9 @@ export const fineTune = defineExperiment({
         ],
         rows,
         caption:
-          "One row per net; DevTest: LFW View 1 DevTest pairs (10 stratified folds); val: pairs of held-out DevTrain people.",
+          `One row per net; DevTest: LFW View 1 DevTest pairs (10 stratified folds); val: pairs of held-out DevTrain people; ${
+            config.flip ? "with" : "without"
+          } test-time flip.`,
       },
       curves: curves.length
         ? [lineFigure(curves, {

@@ -33,6 +33,7 @@ Deno.test({
       );
       const s = r.summary as Record<string, unknown>;
       const ci = fineTune.presets.ci;
+      assert.equal(s.flip, false, "no test-time flip unless set");
       const data = s.data as Record<string, number>;
       assert.equal(data.devPairs, ci.devPairs);
       assert.equal(data.trainPeople + data.validationPeople, ci.trainPeople);
