@@ -158,7 +158,8 @@ export interface TimedEvaluationOptions extends EvaluateSetsOptions {
 
 /**
  * A training callback that evaluates the sets every `everyMinutes` of training time (the time
- * spent evaluating is not counted) and at the end; `curve` collects the points.
+ * spent evaluating is not counted) and at the end; `curve` collects the points and `last` the full
+ * numbers of the latest measurement (at the end: the trained model's).
  *
  * @param sets the pair sets
  * @param options everyMinutes, and {@link evaluateSets}'s options
@@ -173,12 +174,16 @@ export interface TimedEvaluationOptions extends EvaluateSetsOptions {
 export function timedEvaluation(
   sets: readonly PairSet[],
   options: TimedEvaluationOptions,
-): TrainCallback & { curve: CurvePoint[] } {
+): TrainCallback & { curve: CurvePoint[]; last?: Record<string, SetNumbers> } {
   if (!(options.everyMinutes >= 0)) {
     throw new Error(`timedEvaluation: 'everyMinutes' must be ≥ 0, got ${options.everyMinutes}`);
   }
   const caches = options.caches ?? new Map<string, Map<string, Float32Array>>();
   const curve: CurvePoint[] = [];
+  const out: TrainCallback & { curve: CurvePoint[]; last?: Record<string, SetNumbers> } = {
+    name: "timed-evaluation",
+    curve,
+  };
   let started: number | undefined, evalMs = 0, next = options.everyMinutes, lastStep = -1;
   const trainMinutes = () => (performance.now() - started! - evalMs) / 60000;
   const measure = async (ctx: TrainContext) => {
@@ -188,6 +193,7 @@ export function timedEvaluation(
     const t0 = performance.now();
     const numbers = await evaluateSets(ctx.model, sets, { ...options, caches });
     evalMs += performance.now() - t0;
+    out.last = numbers;
     const accuracy = Object.fromEntries(Object.entries(numbers).map(([k, v]) => [k, v.accuracy]));
     curve.push({ step: ctx.step, minutes, accuracy });
     return {
@@ -195,16 +201,13 @@ export function timedEvaluation(
       ...Object.fromEntries(Object.entries(accuracy).map(([k, v]) => [`acc:${k}`, v])),
     };
   };
-  return {
-    name: "timed-evaluation",
-    curve,
-    onStep(ctx) {
-      started ??= performance.now() - 1;
-      if (options.everyMinutes > 0 && trainMinutes() >= next) {
-        next = trainMinutes() + options.everyMinutes;
-        return measure(ctx);
-      }
-    },
-    onEnd: measure,
+  out.onStep = (ctx) => {
+    started ??= performance.now() - 1;
+    if (options.everyMinutes > 0 && trainMinutes() >= next) {
+      next = trainMinutes() + options.everyMinutes;
+      return measure(ctx);
+    }
   };
+  out.onEnd = measure;
+  return out;
 }

@@ -19,7 +19,7 @@ import { saveModel } from "../model/mod.ts";
 import { LOSSES } from "../losses/mod.ts";
 import { type TrainConfig, trainEmbedding, type TrainResult } from "../train/mod.ts";
 import { degradeBatches } from "./degrade_batches.ts";
-import { type CurvePoint, type PairSet, timedEvaluation } from "./pair_sets.ts";
+import { type CurvePoint, type PairSet, type SetNumbers, timedEvaluation } from "./pair_sets.ts";
 
 /** Options of {@link trainOnFaces}. */
 export interface TrainOnFacesOptions {
@@ -63,6 +63,8 @@ export interface FacesTrainingOutcome {
   /** Mean loss of the last 10 steps. */
   finalLoss: number;
   curve: CurvePoint[];
+  /** Numbers of `evalSets` on the trained model (the curve's last measurement), when given. */
+  finalSets?: Record<string, SetNumbers>;
   /** Where the model was saved (when `outDir` is given). */
   modelDir?: string;
   /** The 1-minute load average at the end (a shared machine's timings depend on it). */
@@ -173,6 +175,7 @@ export async function trainOnFaces(
     imagesPerSec: h.length ? h.reduce((a, m) => a + m.imagesPerSec, 0) / h.length : 0,
     finalLoss: last.length ? last.reduce((a, m) => a + m.loss, 0) / last.length : NaN,
     curve: timed.curve,
+    ...(timed.last ? { finalSets: timed.last } : {}),
     modelDir,
     loadAverage: Deno.loadavg?.()[0],
   };

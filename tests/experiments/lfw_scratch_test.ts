@@ -54,7 +54,7 @@ Deno.test({
         (s.variants as Record<string, { training: { modelDir: string; curve: unknown[] } }>).base;
       assert.equal(variant.training.curve.length, 1, "one measurement, at the end");
       // The final numbers both ways; the chosen ones follow the preset's test-time flip.
-      assert.equal(s.flip, true);
+      assert.equal(s.flip, ci.flip ?? lfwScratch.base.flip);
       const byFlip = (s.variants as Record<string, {
         sets: Record<string, { accuracy: number }>;
         byFlip: Record<"flip" | "plain", Record<string, { accuracy: number; pairs: number }>>;
@@ -63,8 +63,8 @@ Deno.test({
         assert.equal(byFlip.byFlip[way].dev.pairs, ci.devPairs);
         assert.equal(byFlip.byFlip[way].val.pairs, ci.validationPairs);
       }
-      assert.deepEqual(byFlip.sets, byFlip.byFlip.flip);
-      assert.ok(r.findings!.some((f) => f.startsWith("Test-time flip (used for the choice")));
+      assert.deepEqual(byFlip.sets, byFlip.byFlip[s.flip ? "flip" : "plain"]);
+      assert.ok(r.findings!.some((f) => f.startsWith("Test-time flip (")));
       const model = await loadModel(variant.training.modelDir);
       assert.deepEqual(model.inputs[0].shape, [null, ci.size, ci.size, 3]);
       model.dispose();

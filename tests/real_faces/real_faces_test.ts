@@ -120,6 +120,7 @@ Deno.test("faceCropCacheDir names the folder as the eval CLI's photo cache does"
 
 Deno.test("timedEvaluation measures at the end only when everyMinutes is 0; rejects negative minutes", async () => {
   const cb = timedEvaluation([], { everyMinutes: 0 });
+  assert.equal(cb.last, undefined, "nothing measured yet");
   const ctx = {
     step: 3,
     epoch: 0,
@@ -132,6 +133,7 @@ Deno.test("timedEvaluation measures at the end only when everyMinutes is 0; reje
   assert.equal(cb.curve.length, 1);
   assert.equal(cb.curve[0].step, 3);
   assert.ok(v && typeof v.minutes === "number");
+  assert.deepEqual(cb.last, {}, "the latest measurement's numbers (no sets: none)");
   assert.throws(
     () => timedEvaluation([], { everyMinutes: -1 }),
     /'everyMinutes' must be ≥ 0, got -1/,
