@@ -119,9 +119,11 @@ const LOADERS: Record<Candidate, Loader> = {
     const { registerTrainingKernels } = await import("./training_kernels.ts");
     // The cpu training kernels first: the native backend copies the cpu kernels as they stand.
     registerTrainingKernels("cpu");
-    const { registerNativeBackend, nativeThreads } = await import("./native/mod.ts");
+    const { registerNativeBackend, nativeThreads, applyWaitPolicy } = await import(
+      "./native/mod.ts"
+    );
     registerNativeBackend();
-    return { name: "native", threads: nativeThreads() };
+    return { name: "native", threads: nativeThreads(), threadsNote: applyWaitPolicy().note };
   },
   "wasm": async (opts) => {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");

@@ -7,6 +7,7 @@
  * Error naming the reason ("libdnnl.so.2 not found: apt install libdnnl2") when it cannot.
  * @module
  */
+import { applyWaitPolicy } from "./native_threads.ts";
 
 /** Enum values of oneDNN 2.6 (dnnl_types.h). */
 export const DNNL = {
@@ -259,8 +260,10 @@ export function openDnnl(): Dnnl {
     throw new Error("libdnnl.so.2: FFI not permitted (run with --allow-ffi)");
   }
   // OpenMP keeps its own wait policy (OMP_WAIT_POLICY unset: spin briefly, then sleep), as in
-  // PyTorch. Forcing "passive" cost ~30% of a training step on a quiet 2-core machine
-  // (bench model, nn2@96 b32: 39.5 vs 49.7 img/s); set OMP_WAIT_POLICY=passive on a busy machine.
+  // PyTorch, on a quiet machine: forcing "passive" cost ~30% of a training step on a quiet 2-core
+  // machine (bench model, nn2@96 b32: 39.5 vs 49.7 img/s). On a busy one (load ≥ cores) it becomes
+  // passive, before the OpenMP runtime loads with libdnnl (applyWaitPolicy).
+  applyWaitPolicy();
   let lib: Deno.DynamicLibrary<typeof SYMBOLS>;
   try {
     lib = Deno.dlopen("libdnnl.so.2", SYMBOLS);
