@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { useTestBackend } from "../_helpers/leak.ts";
 import {
+  applyWaitPolicy,
   BACKEND_PREFERENCES,
   defaultWasmThreads,
   dnnlUnavailableReason,
@@ -40,10 +41,12 @@ Deno.test({
         assert.deepEqual(choice.rejected, skipped);
         const threads = nativeThreads();
         assert.equal(choice.threads, threads);
+        const wait = applyWaitPolicy().note; // said only when the machine was busy
         assert.equal(
           choice.summary,
-          `backend: native, ${threads} thread${threads === 1 ? "" : "s"} ` +
-            "(tensorflow-gpu: not installed; tensorflow: not installed)",
+          `backend: native, ${threads} thread${threads === 1 ? "" : "s"} (` +
+            (wait ? `threads: ${wait}; ` : "") +
+            "tensorflow-gpu: not installed; tensorflow: not installed)",
         );
         return;
       }
