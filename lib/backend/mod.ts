@@ -3,6 +3,8 @@ export * from "./init_backend.ts";
 export * from "./training_kernels.ts";
 export * from "./wasm_threads.ts";
 export {
+  applyWaitPolicy,
+  chooseWaitPolicy,
   dnnlUnavailableReason,
   liveNativeObjects,
   NATIVE_BACKEND,
