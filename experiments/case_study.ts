@@ -1,8 +1,10 @@
 /**
- * `case-study`: trains a model (as the monograph's case study, on identities it can show), evaluates
- * verification on the set's pairs, and shows the hardest positive pairs (same identity, largest
- * distance) and the hardest negative pairs (different identities, smallest distance) as image grids
- * captioned with their distances, beside the distance histograms and the accuracy threshold.
+ * `case-study`: trains a model (as the monograph's case study, on identities it can show) on the
+ * synthetic identities less a held-out share (`heldOutFraction`), evaluates verification on pairs
+ * of the held-out identities (against their chance level), and shows the hardest positive pairs
+ * (same identity, largest distance) and the hardest negative pairs (different identities, smallest
+ * distance) among them as image grids captioned with their distances, beside the distance
+ * histograms and the accuracy threshold.
  * @module
  */
 import { evaluatePairs, modelEmbedder } from "../lib/eval/mod.ts";
@@ -13,6 +15,7 @@ import {
   trainingData,
   type TrainingExperimentConfig,
   trainVariantKeepModel,
+  validateTrainingConfig,
   variantTrainConfig,
 } from "../lib/experiment/mod.ts";
 import { caseStudyAnalysis, type CaseStudyCell } from "../lib/experiment/analysis/mod.ts";
@@ -33,6 +36,7 @@ const base: Config = {
   identities: 40,
   perIdentity: 10,
   difficulty: 1,
+  heldOutFraction: 0.25,
   miner: "semihard",
   distance: "squaredEuclidean",
   margin: 0.2,
@@ -65,6 +69,7 @@ export const caseStudy = defineExperiment({
   },
   choices: { ...TRAINING_CHOICES, miner: MINER_NAMES },
   validate(config) {
+    validateTrainingConfig("case-study", config);
     if (!(Number.isInteger(config.show) && config.show >= 1)) {
       throw new Error(`case-study: 'show' must be a positive integer, got ${config.show}`);
     }
@@ -91,6 +96,9 @@ export const caseStudy = defineExperiment({
         distances: Array.from(ev.distances),
         verificationAccuracy: ev.verification.accuracy,
         threshold: ev.verification.threshold,
+        chance: data.chance,
+        heldOutIdentities: data.heldOutIdentities.length,
+        trainIdentities: data.train.identities.length,
       };
     } finally {
       result.model.dispose();

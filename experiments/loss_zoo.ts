@@ -1,9 +1,11 @@
 /**
  * `loss-zoo`: every loss of lib/losses at one budget — the four triplet forms (hinge, nohinge,
  * squaredHinge, softplus), contrastive, ArcFace and CosFace — on the same synthetic identities, the
- * same model, optimiser, seed and steps, and the same evaluation (verification on the set's pairs).
- * Per loss: its loss curve, triplet accuracy over the batch, d_ap/d_an, verification accuracy,
- * VAL@FAR, and whether (and why, from lib/train's collapse diagnosis) it collapsed. One cell per loss.
+ * same model, optimiser, seed and steps, and the same evaluation: verification on pairs of a
+ * held-out share of the identities (`heldOutFraction`), never trained on, against their chance
+ * level. Per loss: its loss curve, triplet accuracy over the batch, d_ap/d_an, held-out verification
+ * accuracy with its 95% interval, VAL@FAR, and whether (and why, from lib/train's collapse
+ * diagnosis) it collapsed; the ranking is by held-out accuracy. One cell per loss.
  * @module
  */
 import { MINER_NAMES, type MinerName } from "../lib/losses/mod.ts";
@@ -17,6 +19,7 @@ import {
   trainingData,
   type TrainingExperimentConfig,
   trainVariant,
+  validateTrainingConfig,
   type VariantOutcome,
   variantTrainConfig,
 } from "../lib/experiment/mod.ts";
@@ -35,6 +38,7 @@ const base: Config = {
   identities: 40,
   perIdentity: 10,
   difficulty: 1,
+  heldOutFraction: 0.25,
   losses: [...LOSS_SPECS],
   miner: "semihard",
   distance: "squaredEuclidean",
@@ -69,13 +73,14 @@ export const lossZoo = defineExperiment({
     },
   },
   choices: { ...TRAINING_CHOICES, losses: LOSS_SPECS, miner: MINER_NAMES },
+  validate: (config) => validateTrainingConfig("loss-zoo", config),
   sweep: (config) => config.losses.map((loss) => ({ name: loss, set: { losses: [loss] } })),
   async cell(config, ctx): Promise<VariantOutcome> {
     const data = await trainingData(ctx, config);
     const train = variantTrainConfig(config, {
       modelOptions: { embeddingDim: config.embeddingDim },
       miner: config.miner,
-      ...lossSettings(config.losses[0], config, data.dataset.identities.length),
+      ...lossSettings(config.losses[0], config, data.train.identities.length),
     });
     return await trainVariant(ctx, ctx.cell, train, data);
   },

@@ -1,6 +1,8 @@
 /**
  * `margin-sweep`: the triplet margin α over a range × several miners, same data and budget;
- * per-α curves of loss, accuracy and d_ap/d_an, and final verification accuracy and VAL@FAR. The
+ * per-α curves of loss, accuracy and d_ap/d_an, and final verification accuracy and VAL@FAR on
+ * pairs of a held-out share of the identities (`heldOutFraction`, never trained on; the best
+ * variant is chosen by it, with chance and the 95% interval beside it). The
  * summary says, per miner × α, whether training collapsed (lib/train's step detector and its
  * forensics verdict), when, and by what mechanism, and the α at which collapse starts per miner.
  * One cell per miner × α.
@@ -19,6 +21,7 @@ import {
   trainingData,
   type TrainingExperimentConfig,
   trainVariantKeepModel,
+  validateTrainingConfig,
   variantTrainConfig,
 } from "../lib/experiment/mod.ts";
 import {
@@ -39,6 +42,7 @@ const base: Config = {
   identities: 40,
   perIdentity: 10,
   difficulty: 1,
+  heldOutFraction: 0.25,
   margins: [0.05, 0.1, 0.2, 0.5, 1, 2, 4],
   miners: ["hardest", "semihard", "batchAll", "random"],
   distance: "squaredEuclidean",
@@ -77,6 +81,7 @@ export const marginSweep = defineExperiment({
     },
   },
   choices: { ...TRAINING_CHOICES, miners: MINER_NAMES },
+  validate: (config) => validateTrainingConfig("margin-sweep", config),
   sweep: (config) =>
     config.miners.flatMap((miner) =>
       config.margins.map((margin) => ({

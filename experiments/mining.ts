@@ -3,7 +3,8 @@
  * over several seeds at the same budget, with the same loss, margin and data. Counts how often
  * each miner collapses (lib/train's collapse detector) and names the mechanism of each collapse
  * (lib/train's diagnosis from the forensics snapshots), beside final loss, d_ap/d_an and
- * verification accuracy averaged over the seeds. One cell per miner × seed.
+ * verification accuracy on pairs of held-out identities (`heldOutFraction`, never trained on)
+ * averaged over the seeds, against chance. One cell per miner × seed.
  * @module
  */
 import { MINER_NAMES, type MinerName } from "../lib/losses/mod.ts";
@@ -13,6 +14,7 @@ import {
   trainingData,
   type TrainingExperimentConfig,
   trainVariant,
+  validateTrainingConfig,
   type VariantOutcome,
   variantTrainConfig,
 } from "../lib/experiment/mod.ts";
@@ -32,6 +34,7 @@ const base: Config = {
   identities: 40,
   perIdentity: 10,
   difficulty: 1,
+  heldOutFraction: 0.25,
   miners: ["random", "semihard", "hardest", "batchAll"],
   seeds: [1, 2, 3, 4, 5],
   distance: "squaredEuclidean",
@@ -55,6 +58,7 @@ export const mining = defineExperiment({
   },
   choices: { ...TRAINING_CHOICES, miners: MINER_NAMES },
   validate(config) {
+    validateTrainingConfig("mining", config);
     if (config.seeds.length === 0) throw new Error("mining: 'seeds' is empty");
   },
   sweep: (config) =>

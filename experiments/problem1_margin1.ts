@@ -12,6 +12,11 @@
  * when none does, says so and names the departures from the monograph. The detailed numbers
  * (`collapsed`, `dAp`, `mechanismSentence`, …) are the first seed's.
  *
+ * Each run trains on the synthetic identities less a held-out share of them (`heldOutFraction`);
+ * every variant's summary (`seeds[].heldOutAccuracy`/`heldOutChance`, the findings, `heldOut`)
+ * carries verification accuracy on pairs of the held-out identities against chance, and a fix is
+ * credited only when the run it fixes collapsed and its own held-out interval lies above chance.
+ *
  * The mechanism comes from lib/train's collapse forensics (diagnoseCollapse), not from this file:
  * the summary's `mechanism` is the diagnosis' name, and `mechanismSentence` its sentence plus what it
  * implies for the loss (why the state is absorbing).
@@ -24,11 +29,11 @@ import {
   trainingData,
   type TrainingExperimentConfig,
   trainProblemVariant,
+  validateTrainingConfig,
   variantTrainConfig,
 } from "../lib/experiment/mod.ts";
-import { problem1Analysis } from "../lib/experiment/analysis/mod.ts";
+import { heldOutVerdict, problem1Analysis } from "../lib/experiment/analysis/mod.ts";
 import {
-  outcomeVerdict,
   problemSeeds,
   type ProblemVariant,
   readingSentence,
@@ -88,6 +93,7 @@ const base: Config = {
   identities: 40,
   perIdentity: 10,
   difficulty: 1,
+  heldOutFraction: 0.25,
   distance: "euclideanEps",
   margin: 1,
   optimizer: "adam",
@@ -135,6 +141,7 @@ export const problem1Margin1 = defineExperiment({
   },
   choices: { ...TRAINING_CHOICES, fixes: FIXES },
   // Per seed: the unfixed run, then one cell per fix (its overrides; `fixes` names the fix).
+  validate: (config) => validateTrainingConfig("problem1-margin1", config),
   sweep: (config) =>
     Array.from({ length: config.seeds }, (_, i) => config.seed + i).flatMap((seed) => [
       { name: `problem 1 s${seed}`, set: { seed, seeds: 1, fixes: [] } },
@@ -169,7 +176,7 @@ export const problem1Margin1 = defineExperiment({
       cells.map((c) => ({
         variant: c.config.fixes.length ? FIX_LABELS[c.config.fixes[0]] : "problem 1",
         seed: c.config.seed,
-        verdict: outcomeVerdict(c.result, { margin: c.config.margin }),
+        verdict: heldOutVerdict(c.result, { margin: c.config.margin }),
       })),
       { reference: "problem 1", departures: problem1Departures(config) },
     );

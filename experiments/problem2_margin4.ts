@@ -25,6 +25,11 @@
  * numbers of the collapsed runs (lib/atlas's problemSeeds), and, when none does, says so and names
  * the departures from the monograph. The detailed numbers (`dAp2`, `mechanismSentence`, …) are
  * those of the first seed whose unfixed run finished.
+ *
+ * Each run trains on the synthetic identities less a held-out share of them (`heldOutFraction`);
+ * every variant's summary (`seeds[].heldOutAccuracy`/`heldOutChance`, the findings, `heldOut`)
+ * carries verification accuracy on pairs of the held-out identities against chance, and a fix is
+ * credited only when the run it fixes collapsed and its own held-out interval lies above chance.
  * @module
  */
 import type { ModelOptions } from "../lib/model/mod.ts";
@@ -35,10 +40,10 @@ import {
   trainingData,
   type TrainingExperimentConfig,
   trainProblemVariant,
+  validateTrainingConfig,
   variantTrainConfig,
 } from "../lib/experiment/mod.ts";
 import {
-  outcomeVerdict,
   problemSeeds,
   type ProblemVariant,
   readingSentence,
@@ -48,6 +53,7 @@ import {
 /** The values the monograph printed for problem 2's d_ap and d_an (labelled ‖·‖²₂). */
 export const PROBLEM2_PRINTED = [7.6563555e-7, 7.4684391e-7, 7.9522505e-7, 7.5629816e-7];
 import {
+  heldOutVerdict,
   problem2Analysis,
   type Problem2Run,
   type SquaredDistances,
@@ -97,6 +103,7 @@ const base: Config = {
   identities: 40,
   perIdentity: 10,
   difficulty: 1,
+  heldOutFraction: 0.25,
   distance: "euclidean",
   margin: 4,
   optimizer: "adam",
@@ -133,6 +140,7 @@ export const problem2Margin4 = defineExperiment({
     paper: { width: 1, size: 224, identities: 100, perIdentity: 40, steps: 3300, p: 25 },
   },
   choices: { ...TRAINING_CHOICES, fixes: FIXES },
+  validate: (config) => validateTrainingConfig("problem2-margin4", config),
   sweep: (config) =>
     Array.from({ length: config.seeds }, (_, i) => config.seed + i).flatMap((seed) => [
       { name: `problem 2 s${seed}`, set: { seed, seeds: 1, fixes: [] } },
@@ -160,7 +168,7 @@ export const problem2Margin4 = defineExperiment({
     try {
       const outcome = await trainProblemVariant(ctx, ctx.cell, train, data, {
         inspect: async (model) => {
-          squared = await squaredDistances(model, data.dataset, config.probeTriplets, config.seed);
+          squared = await squaredDistances(model, data.train, config.probeTriplets, config.seed);
         },
       });
       return { outcome, squared: squared! };
@@ -176,7 +184,7 @@ export const problem2Margin4 = defineExperiment({
       cells.map((c) => ({
         variant: c.config.fixes.length ? FIX_SPECS[c.config.fixes[0]].label : "problem 2",
         seed: c.config.seed,
-        verdict: outcomeVerdict(
+        verdict: heldOutVerdict(
           "diverged" in c.result ? c.result : c.result.outcome,
           { margin: c.config.margin },
         ),

@@ -48,7 +48,7 @@ export async function trainProblemVariant(
   const { outcome, result } = await trainVariantKeepModel(ctx, variant, config, data);
   let features: FeatureDominance | undefined;
   try {
-    features = await featureDominance(result.model, data.dataset);
+    features = await featureDominance(result.model, data.train);
     await options.inspect?.(result.model);
   } finally {
     result.model.dispose();

@@ -1,7 +1,9 @@
 /**
  * The training cell most experiments are made of: one variant trained with lib/train on the
- * experiment's synthetic identities, its step metrics logged (tagged with the variant), verification
- * evaluated on the set's pairs, and a compact outcome with lib/train's collapse diagnosis returned.
+ * experiment's synthetic identities LESS a held-out share of them (`heldOutFraction`), its step
+ * metrics logged (tagged with the variant), verification evaluated on pairs among the held-out
+ * identities only (people the model never saw, with the chance level and a Wilson 95% interval
+ * beside it), and a compact outcome with lib/train's collapse diagnosis returned.
  * @module
  */
 import {
@@ -12,11 +14,12 @@ import {
   type TrainResult,
 } from "../train/mod.ts";
 import { evaluatePairs, modelEmbedder } from "../eval/mod.ts";
+import { wilsonInterval } from "../atlas/mod.ts";
 import { DISTANCE_NAMES, type DistanceName } from "../losses/mod.ts";
 import { MODEL_NAMES, type ModelName } from "../model/mod.ts";
 import type { Choices } from "./config.ts";
 import type { CellContext } from "./define_experiment.ts";
-import { type ExperimentData, experimentData } from "./experiment_data.ts";
+import { checkHeldOut, type ExperimentData, experimentData } from "./experiment_data.ts";
 
 /**
  * The config fields every experiment that trains on synthetic identities shares (data, model,
@@ -35,6 +38,11 @@ export type TrainingExperimentConfig = {
   k: number;
   lr: number;
   optimizer: OptimizerName;
+  /**
+   * Share of the identities held out of training, in (0, 1): verification is measured on pairs
+   * among them only (0.25 in every experiment's base).
+   */
+  heldOutFraction: number;
 };
 
 /** The choices of {@link TrainingExperimentConfig}'s enumerated fields (spread into `choices`). */
@@ -45,7 +53,30 @@ export const TRAINING_CHOICES: Choices<TrainingExperimentConfig> = {
 };
 
 /**
- * The experiment's synthetic identities (cached by lib/data's ensureSynth): its data fields and seed.
+ * Checks the shared fields of a training experiment's config before any data are made (call it
+ * from the experiment's `validate`): `heldOutFraction` in (0, 1), leaving ≥ 2 identities on each
+ * side. `name` (the experiment's) starts the error.
+ *
+ * @example
+ * ```ts
+ * import { validateTrainingConfig } from "./train_variant.ts";
+ * let err = "";
+ * try { validateTrainingConfig("loss-zoo", { identities: 16, heldOutFraction: 0 }); }
+ * catch (e) { err = String(e); }
+ * console.assert(err.includes("loss-zoo: 'heldOutFraction' must be in (0, 1), got 0"));
+ * ```
+ */
+export function validateTrainingConfig(
+  name: string,
+  config: Pick<TrainingExperimentConfig, "identities" | "heldOutFraction">,
+): void {
+  checkHeldOut(config.identities, config.heldOutFraction, name);
+}
+
+/**
+ * The experiment's synthetic identities (cached by lib/data's ensureSynth): its data fields and
+ * seed, with `heldOutFraction` of the identities held out (`train` is the rest; `pairs` are among
+ * the held-out identities only).
  *
  * @example
  * ```ts ignore
@@ -62,6 +93,7 @@ export function trainingData(
     size: config.size,
     difficulty: config.difficulty,
     seed: config.seed,
+    heldOut: { fraction: config.heldOutFraction },
   });
 }
 
@@ -75,6 +107,7 @@ export function trainingData(
  * const t = variantTrainConfig({
  *   seed: 1, model: "tiny", size: 32, identities: 4, perIdentity: 4, difficulty: 1,
  *   distance: "squaredEuclidean", steps: 20, p: 4, k: 4, lr: 0.1, optimizer: "adam",
+ *   heldOutFraction: 0.25,
  * }, { margin: 0.5 });
  * console.assert(t.forensicsEvery === 5 && t.margin === 0.5);
  * ```
@@ -126,9 +159,27 @@ export interface VariantOutcome {
   /** lib/train's diagnosis: mechanism and one sentence. */
   mechanism: string;
   diagnosis: string;
+  /**
+   * Verification accuracy (lib/eval's 5-fold threshold protocol) on the data's pairs: pairs among
+   * HELD-OUT identities (never trained on) when the data hold some out, as {@link trainingData}'s
+   * do; compare it with {@link heldOutChance}. NaN when not evaluated; the chance level when the
+   * model's embeddings were not finite ({@link verificationNonFinite}).
+   */
   verificationAccuracy: number;
+  /** VAL at {@link far} on the same pairs (NaN when not evaluated or not finite). */
   valAtFar: number;
   far: number;
+  /** Accuracy of always giving the more frequent answer on those pairs (0.5 for balanced pairs). */
+  heldOutChance: number;
+  /** Wilson 95% interval of {@link verificationAccuracy} over the pairs (null when not evaluated). */
+  heldOutCi: [number, number] | null;
+  /** Pairs evaluated. */
+  heldOutPairs: number;
+  /** Identities trained on, and identities held out of training (0: pairs over training ones). */
+  trainIdentities: number;
+  heldOutIdentities: number;
+  /** True when the model's embeddings were NaN or infinite (no distance to threshold). */
+  verificationNonFinite: boolean;
   seconds: number;
   /** Step metrics (for plots). */
   history: StepRecord[];
@@ -138,15 +189,24 @@ export interface VariantOutcome {
 export interface TrainVariantOptions {
   /** FAR of VAL@FAR. Default 1e-2. */
   far?: number;
-  /** Evaluate verification on the set's pairs. Default true. */
+  /** Evaluate verification on the data's (held-out) pairs. Default true. */
   evaluate?: boolean;
+}
+
+/** The identities of `paths` (items of `data.dataset`), in first-seen order. */
+function identitiesOf(data: ExperimentData, paths: string[]): string[] {
+  const byPath = new Map(data.dataset.items.map((it) => [it.path, it.identity]));
+  return [...new Set(paths.map((p) => byPath.get(p) ?? `?${p}`))];
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 /**
- * Trains `config` on `data`, evaluates it and logs; returns the outcome and lib/train's result,
- * whose model the caller disposes (see {@link trainVariant} for the usual case).
+ * Trains `config` on `data.train` (the identities not held out), evaluates verification on
+ * `data.pairs` (among the held-out identities) and logs — first a `{ type: "data" }` record naming
+ * the identities trained on and those of the evaluated pairs, so a run shows they are disjoint;
+ * returns the outcome and lib/train's result, whose model the caller disposes (see
+ * {@link trainVariant} for the usual case).
  *
  * @example
  * ```ts ignore
@@ -162,8 +222,14 @@ export async function trainVariantKeepModel(
   options: TrainVariantOptions = {},
 ): Promise<{ outcome: VariantOutcome; result: TrainResult }> {
   const started = performance.now();
+  await ctx.log({
+    type: "data",
+    variant,
+    trainIdentities: data.train.identities,
+    evaluatedIdentities: identitiesOf(data, data.pairs.flatMap((p) => [p.a, p.b])),
+  });
   const bar = ctx.progress(config.steps, variant, "step");
-  const result = await trainEmbedding({ data: data.dataset, ...config }, {
+  const result = await trainEmbedding({ ...config, data: data.train }, {
     progress: bar,
     signal: ctx.signal,
   }); // trainEmbedding finishes the progress display itself
@@ -182,16 +248,28 @@ export async function trainVariantKeepModel(
     }));
     for (const h of history) await ctx.log({ variant, ...h });
     const far = options.far ?? 1e-2;
-    let verificationAccuracy = NaN, valAtFar = NaN;
-    if (options.evaluate !== false && data.pairs.length > 0) {
-      const ev = await evaluatePairs(modelEmbedder(result.model), data.pairs, {
-        root: data.dir,
-        far,
-        folds: 5,
-        fileFolds: false,
-      });
-      verificationAccuracy = ev.verification.accuracy;
-      valAtFar = ev.verification.valAtFar.val;
+    let verificationAccuracy = NaN, valAtFar = NaN, nonFinite = false;
+    let ci: [number, number] | null = null;
+    const evaluate = options.evaluate !== false && data.pairs.length > 0;
+    if (evaluate) {
+      try {
+        const ev = await evaluatePairs(modelEmbedder(result.model), data.pairs, {
+          root: data.dir,
+          far,
+          folds: 5,
+          fileFolds: false,
+          signal: ctx.signal,
+        });
+        verificationAccuracy = ev.verification.accuracy;
+        valAtFar = ev.verification.valAtFar.val;
+      } catch (e) {
+        // an overflowed embedding has no distances: nothing beats always giving one answer
+        if (!(e instanceof Error) || !/non-finite distance/.test(e.message)) throw e;
+        verificationAccuracy = data.chance;
+        nonFinite = true;
+      }
+      const n = data.pairs.length;
+      ci = wilsonInterval(Math.round(verificationAccuracy * n), n);
     }
     // Last few steps smooth out per-batch noise.
     const tail = history.slice(-Math.max(1, Math.min(5, Math.floor(history.length / 5))));
@@ -209,6 +287,12 @@ export async function trainVariantKeepModel(
       verificationAccuracy,
       valAtFar,
       far,
+      heldOutChance: evaluate ? data.chance : NaN,
+      heldOutCi: ci,
+      heldOutPairs: evaluate ? data.pairs.length : 0,
+      trainIdentities: data.train.identities.length,
+      heldOutIdentities: data.heldOutIdentities.length,
+      verificationNonFinite: nonFinite,
       seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
       history,
     };
@@ -221,8 +305,8 @@ export async function trainVariantKeepModel(
 }
 
 /**
- * Trains `config` on `data`, evaluates verification on the set's pairs, logs the step metrics and
- * the outcome, disposes the model and returns the outcome.
+ * Trains `config` on `data.train`, evaluates verification on `data.pairs` (held-out identities),
+ * logs the step metrics and the outcome, disposes the model and returns the outcome.
  *
  * @example
  * ```ts ignore

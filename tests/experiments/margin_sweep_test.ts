@@ -3,7 +3,6 @@ import { assertNoLeak, slowTests, useTestBackend } from "../_helpers/leak.ts";
 import { runExperiment } from "../../lib/experiment/mod.ts";
 import { collapseOnset } from "../../lib/experiment/analysis/mod.ts";
 import { marginSweep } from "../../experiments/margin_sweep.ts";
-import { assertBehaviourUnchanged } from "./_behaviour.ts";
 
 Deno.test("collapseOnset() is the smallest margin from which every larger one collapsed", () => {
   const o = (miner: string, margin: number, collapsed: boolean) => ({ miner, margin, collapsed });
@@ -27,17 +26,17 @@ Deno.test("margin-sweep (ci) collapses batch-hard at large margins, not semi-har
     const r = await assertNoLeak(() =>
       runExperiment(marginSweep, { preset: "ci", outDir, print: () => {}, progress: "silent" })
     );
-    assertBehaviourUnchanged("margin-sweep", r.summary);
     const { margins, miners, steps } = marginSweep.presets.ci;
     const results = r.summary.results;
     const at = (miner: string, m: number) => results[`${miner} α=${m}`];
     const largest = Math.max(...margins), smallest = Math.min(...margins);
     assert.equal(Object.keys(results).length, margins.length * miners.length);
     for (const [variant, v] of Object.entries(results)) {
-      assert.ok(
-        v.verificationAccuracy as number >= 0.4 && v.verificationAccuracy as number <= 1,
-        variant,
-      );
+      // held-out verification: balanced pairs (chance 0.5), the accuracy inside its interval
+      const acc = v.verificationAccuracy, ci = v.heldOutCi!;
+      assert.ok(acc >= 0 && acc <= 1, variant);
+      assert.equal(v.heldOutChance, 0.5, variant);
+      assert.ok(ci[0] <= acc && acc <= ci[1], `${variant}: ${acc} outside ${ci}`);
       assert.ok(Number.isFinite(v.finalLoss), variant);
       assert.equal(typeof v.collapsed, "boolean");
     }
@@ -98,6 +97,29 @@ Deno.test("margin-sweep (ci) collapses batch-hard at large margins, not semi-har
     assert.equal(r.figures?.length, 1); // VAL@FAR per α; curves and the headline are report sections
     assert.equal(r.table?.rows.length, margins.length * miners.length);
     assert.ok(r.headline && r.findings && r.findings.length > 0);
+    // The best variant is the one with the highest held-out accuracy, shown with chance beside it.
+    const top = Math.max(...Object.values(results).map((v) => v.verificationAccuracy));
+    assert.equal(results[r.summary.bestVariant].verificationAccuracy, top);
+    assert.equal(r.summary.bestVerificationAccuracy, top);
+    assert.ok(r.findings.includes(r.summary.best) && r.findings.includes(r.summary.heldOut));
+    assert.match(
+      r.summary.best,
+      new RegExp(
+        `^Best by held-out verification: ${r.summary.bestVariant}, held-out verification .* chance \\(0\\.5\\)`,
+      ),
+    );
+    assert.match(r.question!, /pairs of 4 synthetic identities never trained on/);
+    assert.ok(r.table!.columns.some((c) => c.key === "heldOutChance"));
+    // Every cell trained on identities disjoint from those of the pairs it was evaluated on.
+    const data = logged.filter((l) => l.type === "data");
+    assert.equal(data.length, margins.length * miners.length);
+    for (const d of data) {
+      const trained = new Set(d.trainIdentities as string[]);
+      const evaluated = d.evaluatedIdentities as string[];
+      assert.equal(trained.size, 12, d.variant);
+      assert.equal(evaluated.length, 4, d.variant);
+      assert.deepEqual(evaluated.filter((id) => trained.has(id)), [], d.variant);
+    }
   } finally {
     await Deno.remove(outDir, { recursive: true });
   }

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
 import { runExperiment } from "../../lib/experiment/mod.ts";
 import { mining } from "../../experiments/mining.ts";
-import { assertBehaviourUnchanged } from "./_behaviour.ts";
 
 Deno.test("mining (ci) reports collapse counts per miner over the seeds, reproducibly", async () => {
   await useTestBackend();
@@ -10,7 +9,6 @@ Deno.test("mining (ci) reports collapse counts per miner over the seeds, reprodu
   try {
     const quiet = { outDir, print: () => {}, progress: "silent" as const };
     const r = await assertNoLeak(() => runExperiment(mining, { preset: "ci", ...quiet }));
-    assertBehaviourUnchanged("mining", r.summary);
     const { miners, seeds } = mining.presets.ci;
     const tally = r.summary.miners;
     assert.deepEqual(Object.keys(tally), miners);
@@ -26,6 +24,17 @@ Deno.test("mining (ci) reports collapse counts per miner over the seeds, reprodu
       );
       for (const s of t.perSeed) assert.ok(Number.isFinite(s.finalLoss), `${m} seed ${s.seed}`);
       assert.equal((r.summary.collapses as Record<string, string>)[m], `${t.collapses}/${t.runs}`);
+      // held-out verification against chance, per seed and tallied
+      assert.equal(t.meanHeldOutChance, 0.5);
+      const above = t.perSeed.filter((s) => s.heldOutCi![0] > 0.5).map((s) => s.seed);
+      assert.deepEqual(t.aboveChanceSeeds, above, m);
+      assert.ok(
+        r.summary.heldOut.includes(
+          `${m} ${Number(t.meanVerificationAccuracy.toFixed(3))} (chance 0.5; ${above.length} of ` +
+            `${t.runs} seeds' 95% interval above it)`,
+        ),
+        r.summary.heldOut,
+      );
     }
     assert.match(r.summary.mechanism as string, /no run collapsed|seed=\d+: /);
 

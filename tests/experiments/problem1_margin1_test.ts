@@ -51,9 +51,22 @@ Deno.test("problem1-margin1 (ci) tallies each variant over its seeds and words t
     } else {
       assert.match(s.findings[1], /^Collapsed runs of problem 1: seed \d/);
     }
-    // a fix can only be credited with fixing a collapse that happened (seed 1's runs)
+    // every variant's held-out verification (pairs of identities never trained on) against chance,
+    // in its numbers and in its finding
+    for (const v of s.seeds) {
+      if (!Number.isFinite(v.heldOutAccuracy)) continue; // every seed stopped on NaN/Inf
+      assert.equal(v.heldOutChance, 0.5, v.variant);
+      const finding = s.findings.find((f) => f.startsWith(`${v.variant}: `))!;
+      assert.match(finding, /held-out verification [\d.]+ \(chance 0\.5, /, v.variant);
+      const learned = v.outcomes.learned ?? 0, notLearned = v.outcomes["not-learned"] ?? 0;
+      assert.equal(learned + notLearned + v.collapsed, v.seeds.length, v.variant);
+    }
+    assert.ok(s.heldOut.length >= 1 && s.heldOut.every((h) => / chance \(0\.5\)$/.test(h)));
+    // a fix can only be credited with fixing a collapse that happened (seed 1's runs), and only
+    // when it learned something: its held-out interval above chance
     for (const f of Object.values(s.fixes)) {
       if (!f.before.collapsed) assert.equal(f.fixed, false);
+      if (f.after.heldOutStanding !== "above") assert.equal(f.fixed, false);
     }
     assert.equal(s.fixedBy.length, Object.values(s.fixes).filter((f) => f.fixed).length);
     // the monograph's 3.1622776e-4 read both ways (item 4 of issue 12)

@@ -51,10 +51,22 @@ Deno.test("problem2-margin4 (ci) tallies each variant over its seeds and words t
     } else {
       assert.match(s.findings[1], /^Collapsed runs of problem 2: seed \d/);
     }
-    if ("fixes" in s) {
-      const fixes = s.fixes as Record<string, { before: { collapsed: boolean }; fixed: boolean }>;
-      for (const f of Object.values(fixes)) {
-        if (!f.before.collapsed) assert.equal(f.fixed, false);
+    // every variant's held-out verification (pairs of identities never trained on) against chance,
+    // in its numbers and in its finding
+    for (const v of s.seeds) {
+      if (!Number.isFinite(v.heldOutAccuracy)) continue; // every seed stopped on NaN/Inf
+      assert.equal(v.heldOutChance, 0.5, v.variant);
+      const finding = s.findings.find((f) => f.startsWith(`${v.variant}: `))!;
+      assert.match(finding, /held-out verification [\d.]+ \(chance 0\.5, /, v.variant);
+      const learned = v.outcomes.learned ?? 0, notLearned = v.outcomes["not-learned"] ?? 0;
+      assert.equal(learned + notLearned + v.collapsed, v.seeds.length, v.variant);
+    }
+    assert.ok(s.heldOut.length >= 1 && s.heldOut.every((h) => / chance \(0\.5\)$/.test(h)));
+    for (const f of Object.values(s.fixes)) {
+      if (!f.before.collapsed) assert.equal(f.fixed, false);
+      // a fix must have learned something: its held-out interval above chance
+      if ("diverged" in f.after || f.after.heldOutStanding !== "above") {
+        assert.equal(f.fixed, false);
       }
     }
     // the monograph's ~7.6e-7 read both ways: as d it cannot come from √max(d², ε)

@@ -1,12 +1,15 @@
 /**
  * The `case-study` experiment's analysis: the hardest positive and negative pairs of a trained
- * model as captioned image grids, beside the distance histograms and the accuracy threshold.
+ * model — pairs of identities it was never trained on — as captioned image grids, beside the
+ * distance histograms, the accuracy threshold and the accuracy against chance.
  * @module
  */
 import { decodeImage, itemPath, type PairRecord } from "../../data/mod.ts";
 import { type Figure, type GridCell, histogramFigure, imageGridFigure } from "../../plot/mod.ts";
 import type { ExperimentResult } from "../define_experiment.ts";
+import { wilsonInterval } from "../../atlas/mod.ts";
 import { brief, type VariantOutcome } from "../train_variant.ts";
+import { chanceStanding, heldOutSentence } from "./held_out_text.ts";
 import { type CasePair, hardestPairs } from "./hardest_pairs.ts";
 
 /** What the case study's cell measured: the trained model's outcome and every pair's distance. */
@@ -14,10 +17,16 @@ export interface CaseStudyCell {
   training: VariantOutcome;
   /** The synthetic set's folder (the images the grids show). */
   dataDir: string;
+  /** Pairs among the held-out identities (never trained on), and each pair's distance. */
   pairs: PairRecord[];
   distances: number[];
   verificationAccuracy: number;
   threshold: number;
+  /** Accuracy of always giving the more frequent answer on `pairs`. */
+  chance: number;
+  /** Identities held out of training (the pairs' identities) and identities trained on. */
+  heldOutIdentities: number;
+  trainIdentities: number;
 }
 
 /** The `case-study` summary. */
@@ -31,7 +40,13 @@ export interface CaseStudySummary {
     collapsed: boolean;
     mechanism: string;
   };
+  /** Verification accuracy on pairs of identities never trained on … */
   verificationAccuracy: number;
+  /** … the chance level of those pairs, the accuracy's Wilson 95% interval, and in words. */
+  heldOutChance: number;
+  heldOutCi: [number, number];
+  aboveChance: boolean;
+  heldOut: string;
   threshold: number;
   pairs: { positive: number; negative: number };
   hardestPositiveDistances: number[];
@@ -84,6 +99,14 @@ export async function caseStudyAnalysis(
   const negD = distances.filter((_, i) => !same[i]);
   const b = brief(cell.training);
   const r4 = (x: number) => Number(x.toFixed(4));
+  const n = pairs.length;
+  const held = {
+    verificationAccuracy: cell.verificationAccuracy,
+    heldOutChance: cell.chance,
+    heldOutCi: wilsonInterval(Math.round(cell.verificationAccuracy * n), n),
+    heldOutPairs: n,
+    heldOutIdentities: cell.heldOutIdentities,
+  };
   const summary: CaseStudySummary = {
     training: {
       steps: b.steps,
@@ -95,6 +118,10 @@ export async function caseStudyAnalysis(
       mechanism: b.mechanism,
     },
     verificationAccuracy: cell.verificationAccuracy,
+    heldOutChance: cell.chance,
+    heldOutCi: held.heldOutCi,
+    aboveChance: chanceStanding(held) === "above",
+    heldOut: heldOutSentence(held),
     threshold: r4(threshold),
     pairs: { positive: posD.length, negative: negD.length },
     hardestPositiveDistances: hard.positives.map((p) => r4(p.distance)),
@@ -128,9 +155,9 @@ export async function caseStudyAnalysis(
     }], { title: `pair distances (threshold ${threshold.toFixed(3)})`, xTitle: "distance" }),
   ];
   const notes = [
-    `Verification accuracy ${cell.verificationAccuracy.toFixed(3)} at threshold ${
+    `Trained on ${cell.trainIdentities} identities; ${summary.heldOut}, at threshold ${
       threshold.toFixed(3)
-    }; the grids show the ${config.show} hardest pairs of each kind.`,
+    }; the grids show the ${config.show} hardest pairs of each kind among those held-out pairs.`,
   ];
   return { summary, figures, notes };
 }

@@ -1,7 +1,9 @@
 /**
  * The `margin-sweep` experiment's analysis: per miner × α, whether training collapsed (lib/train's
  * step detector and its forensics verdict), when and by what mechanism; the α at which collapse
- * starts per miner; the margins whose hinge never switched off; and the figures.
+ * starts per miner; the margins whose hinge never switched off; held-out verification (pairs of
+ * identities never trained on) against chance, by which the best variant is chosen; and the
+ * figures.
  * @module
  */
 import { barFigure, type Figure } from "../../plot/mod.ts";
@@ -10,6 +12,12 @@ import type { ExperimentResult } from "../define_experiment.ts";
 import { brief, type VariantOutcome } from "../train_variant.ts";
 import { collapseOnset } from "./collapse_onset.ts";
 import { geometrySentence, type OutputGeometry } from "./output_geometry.ts";
+import {
+  type ChanceStanding,
+  chanceStanding,
+  heldOutSentence,
+  heldOutTally,
+} from "./held_out_text.ts";
 
 /** One trained miner × margin, with its output geometry. */
 export type MarginOutcome = VariantOutcome & {
@@ -38,8 +46,13 @@ export interface MarginResult {
   outputCosine: number;
   preL2NormGrowth: number;
   firstLayerGradRatio: number;
+  /** Verification accuracy on pairs of identities never trained on (5-fold threshold). */
   verificationAccuracy: number;
   valAtFar: number;
+  /** The chance level of those pairs, the accuracy's Wilson 95% interval, and where it stands. */
+  heldOutChance: number;
+  heldOutCi: [number, number] | null;
+  heldOutStanding: ChanceStanding;
 }
 
 /** The `margin-sweep` summary. */
@@ -47,8 +60,15 @@ export interface MarginSweepSummary {
   collapseOnset: Record<string, number | null>;
   diagnosedCollapseOnset: Record<string, number | null>;
   collapsedVariants: string[];
+  /** The variant with the highest held-out verification accuracy. */
   bestVariant: string;
   bestVerificationAccuracy: number;
+  bestHeldOutChance: number;
+  bestHeldOutCi: [number, number] | null;
+  /** The best variant's held-out accuracy against chance, and the variants it does not separate from. */
+  best: string;
+  /** How many variants' held-out verification lies above, at and below chance. */
+  heldOut: string;
   results: Record<string, MarginResult>;
   saturatedMargins: string[];
   perMiner: string[];
@@ -107,6 +127,9 @@ export function marginSweepAnalysis(
       firstLayerGradRatio: o.geometry.gradRatio,
       verificationAccuracy: b.verificationAccuracy,
       valAtFar: b.valAtFar,
+      heldOutChance: b.heldOutChance,
+      heldOutCi: b.heldOutCi,
+      heldOutStanding: chanceStanding(b),
     };
   }
   const collapsedAt = outcomes.filter((o) => o.collapsed).map((o) => o.variant);
@@ -123,7 +146,17 @@ export function marginSweepAnalysis(
   const diagnosedOnset = collapseOnset(
     outcomes.map((o) => ({ ...o, collapsed: o.geometry.collapsed === true })),
   );
+  // The best variant by held-out verification (pairs of identities never trained on); variants
+  // whose interval overlaps the best one's are not separated from it by these pairs.
   const best = outcomes.reduce((a, b) => (b.verificationAccuracy > a.verificationAccuracy ? b : a));
+  const tied = outcomes.filter((o) =>
+    o !== best && o.heldOutCi && best.heldOutCi && o.heldOutCi[1] >= best.heldOutCi[0]
+  ).map((o) => o.variant);
+  const bestText = `Best by held-out verification: ${best.variant}, ${heldOutSentence(best)}` +
+    (tied.length === 0
+      ? "; no other variant's interval reaches it."
+      : `; ${tied.length} other variant${tied.length === 1 ? "'s" : "s'"} intervals overlap it ` +
+        `(${tied.join(", ")}), so these pairs do not separate them.`);
   const perMiner = config.miners.map((miner) => {
     const os = outcomes.filter((o) => o.miner === miner);
     const col = os.filter((o) => o.collapsed);
@@ -153,6 +186,10 @@ export function marginSweepAnalysis(
     collapsedVariants: collapsedAt,
     bestVariant: best.variant,
     bestVerificationAccuracy: best.verificationAccuracy,
+    bestHeldOutChance: best.heldOutChance,
+    bestHeldOutCi: best.heldOutCi,
+    best: bestText,
+    heldOut: heldOutTally(outcomes, (o) => o.variant),
     results,
     saturatedMargins: saturated,
     perMiner,
@@ -167,12 +204,19 @@ export function marginSweepAnalysis(
   // The report's leading sections: findings from the numbers, accuracy vs α per miner as the
   // headline, a results table, and the per-step curves as small multiples (one colour per miner).
   const far = outcomes[0]?.far ?? 0.01;
+  // every cell is evaluated on the same held-out pairs (one data seed), so one chance level
+  const chances = outcomes.map((o) => o.heldOutChance).filter(Number.isFinite);
+  const chance = chances.length ? chances.reduce((a, b) => a + b, 0) / chances.length : undefined;
   const report = sweepReport(
     outcomes.map((o) => ({
       group: o.miner,
       x: o.margin,
       values: {
         verificationAccuracy: o.verificationAccuracy,
+        heldOutChance: o.heldOutChance,
+        heldOutCi: o.heldOutCi
+          ? `${(100 * o.heldOutCi[0]).toFixed(1)}–${(100 * o.heldOutCi[1]).toFixed(1)}`
+          : null,
         valAtFar: o.valAtFar,
         accuracy: o.accuracy,
         finalLoss: o.finalLoss,
@@ -184,19 +228,23 @@ export function marginSweepAnalysis(
     })),
     {
       question: "At one training budget, which triplet margin α gives each miner the highest " +
-        "verification accuracy (5-fold, on the synthetic set's pairs), and at which α does " +
-        "training collapse?",
+        `held-out verification accuracy (5-fold, on ${outcomes[0]?.heldOutPairs ?? 0} pairs of ${
+          outcomes[0]?.heldOutIdentities ?? 0
+        } synthetic identities never trained ` +
+        "on), and at which α does training collapse?",
       groupLabel: "miner",
       xLabel: "margin α",
       xSymbol: "α",
       xLog: true,
       headline: {
         key: "verificationAccuracy",
-        label: "verification accuracy",
+        label: "held-out verification accuracy",
         format: "percent",
-        chance: 0.5,
+        chance,
       },
       columns: [
+        { key: "heldOutChance", label: "chance", format: "percent" },
+        { key: "heldOutCi", label: "95% CI", unit: "%", format: "text" },
         { key: "valAtFar", label: `VAL@FAR=${far}`, format: "percent" },
         { key: "accuracy", label: "triplet accuracy", format: "percent" },
         { key: "finalLoss", label: "final loss", format: "fixed", digits: 3 },
@@ -234,5 +282,11 @@ export function marginSweepAnalysis(
         "tracks α instead of going to 0.",
     );
   }
-  return { summary, figures, notes, ...report };
+  return {
+    summary,
+    figures,
+    notes,
+    ...report,
+    findings: [...(report.findings ?? []), summary.best, summary.heldOut],
+  };
 }

@@ -1,6 +1,7 @@
 /**
  * The `mining` experiment's analysis: per-miner collapse counts over seeds, the mechanism of each
- * collapse and the change of the embedding's spread, with its figures.
+ * collapse, the change of the embedding's spread, and held-out verification (pairs of identities
+ * never trained on) against chance, with its figures.
  * @module
  */
 import { barFigure, type Figure, lineFigure } from "../../plot/mod.ts";
@@ -19,6 +20,8 @@ export interface MiningSummary {
   miners: Record<string, MinerTally>;
   mechanism: string;
   spreadChange: string;
+  /** Mean held-out verification per miner against chance, and the seeds above chance. */
+  heldOut: string;
 }
 
 /**
@@ -38,6 +41,16 @@ export function miningAnalysis(
   const shrinking = config.miners.filter((m) => tally[m].meanSpreadRatio < 1);
   const spreads = config.miners.map((m) => `${m} ×${tally[m].meanSpreadRatio.toFixed(2)}`)
     .join(", ");
+  const f3 = (x: number) => String(Number(x.toFixed(3)));
+  const heldOut =
+    `Held-out verification (mean over seeds; pairs of ${
+      outcomes[0]?.heldOutIdentities ?? 0
+    } identities never trained on): ` +
+    config.miners.map((m) =>
+      `${m} ${f3(tally[m].meanVerificationAccuracy)} (chance ${f3(tally[m].meanHeldOutChance)}; ${
+        tally[m].aboveChanceSeeds.length
+      } of ${tally[m].runs} seeds' 95% interval above it)`
+    ).join(", ") + ".";
   const summary: MiningSummary = {
     seeds: config.seeds,
     collapses: Object.fromEntries(
@@ -53,14 +66,16 @@ export function miningAnalysis(
         : `${shrinking.join(", ")} shrink${
           shrinking.length === 1 ? "s" : ""
         } it (the road to collapse: the loss sits at the margin while every distance → 0)`),
+    heldOut,
   };
   const figures: Figure[] = [
     barFigure(config.miners, [
       { name: "collapse rate", y: config.miners.map((m) => tally[m].collapseRate) },
       {
-        name: "verification accuracy (mean)",
+        name: "held-out verification accuracy (mean)",
         y: config.miners.map((m) => tally[m].meanVerificationAccuracy),
       },
+      { name: "chance", y: config.miners.map((m) => tally[m].meanHeldOutChance) },
     ], { title: `collapses over ${config.seeds.length} seeds per miner`, yTitle: "fraction" }),
     lineFigure(
       outcomes.map((o) => ({ name: o.variant, y: o.history.map((h) => h.loss) })),
@@ -75,5 +90,5 @@ export function miningAnalysis(
       },
     ),
   ];
-  return { summary, figures, notes: [summary.mechanism, summary.spreadChange] };
+  return { summary, figures, notes: [summary.mechanism, summary.spreadChange, heldOut] };
 }

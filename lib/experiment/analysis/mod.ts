@@ -4,6 +4,7 @@
  * summary-and-figures function.
  * @module
  */
+export * from "./held_out_text.ts";
 export * from "./tally_miners.ts";
 export * from "./mining_analysis.ts";
 export * from "./collapse_onset.ts";

@@ -4,8 +4,15 @@
  * @module
  */
 import type { ExperimentResult } from "../define_experiment.ts";
+import { heldOutSentence } from "./held_out_text.ts";
 import type { ProblemOutcome } from "../problem_variant.ts";
-import { fixedBy, problemFigures, type ProblemRecord, variantRecord } from "./problem_report.ts";
+import {
+  fixedBy,
+  fixedCollapse,
+  problemFigures,
+  type ProblemRecord,
+  variantRecord,
+} from "./problem_report.ts";
 
 /** A fix's before and after. */
 export interface FixResult {
@@ -29,7 +36,12 @@ export interface Problem1Summary {
   zeroGradSteps: number;
   preL2Norm: number | string;
   overflowStep: number | null;
+  /** Verification accuracy on pairs of identities never trained on, with chance and interval. */
   verificationAccuracy: number;
+  heldOutChance: number;
+  heldOutCi: [number, number] | null;
+  /** That accuracy against chance, for the unfixed run and each fix that finished, in words. */
+  heldOut: string[];
   mechanism: string;
   mechanismSentence: string;
   evidence: string[];
@@ -57,9 +69,8 @@ export function problem1Analysis(
       change,
       before: variantRecord(before),
       after: variantRecord(after),
-      // a fix can only fix a run that collapsed
-      fixed: before.collapsed && !after.collapsed && after.mechanism === "none" &&
-        after.accuracy > 0.5,
+      // a fix can only fix a run that collapsed, and must have learned (held-out above chance)
+      fixed: fixedCollapse(before, after),
     };
   }
   const sqrtEps = Math.fround(Math.sqrt(1e-7));
@@ -73,6 +84,9 @@ export function problem1Analysis(
         `(${before.zeroGradSteps} of ${before.steps} steps had ‖g‖ = 0), so no gradient step can ` +
         `leave it: an absorbing state`
       : "");
+  const heldOut = [before, ...fixes.map((f) => f.after)].map((o) =>
+    `${o.variant}: ${heldOutSentence(o)}`
+  );
   const summary: Problem1Summary = {
     collapsed: before.collapsed,
     collapseStep: before.collapseStep,
@@ -87,6 +101,9 @@ export function problem1Analysis(
     preL2Norm: before.preL2Norm,
     overflowStep: before.overflowStep,
     verificationAccuracy: before.verificationAccuracy,
+    heldOutChance: before.heldOutChance,
+    heldOutCi: before.heldOutCi,
+    heldOut,
     mechanism: before.mechanism,
     mechanismSentence,
     evidence: before.evidence,
@@ -96,6 +113,9 @@ export function problem1Analysis(
   return {
     summary,
     figures: problemFigures([before, ...fixes.map((f) => f.after)], "problem 1"),
-    notes: [`Mechanism (lib/train forensics): ${mechanismSentence}.`],
+    notes: [
+      `Mechanism (lib/train forensics): ${mechanismSentence}.`,
+      ...heldOut.map((h) => `${h}.`),
+    ],
   };
 }

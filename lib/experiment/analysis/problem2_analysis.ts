@@ -7,9 +7,16 @@
  */
 import { barFigure } from "../../plot/mod.ts";
 import type { ExperimentResult } from "../define_experiment.ts";
+import { heldOutSentence } from "./held_out_text.ts";
 import type { ProblemOutcome } from "../problem_variant.ts";
 import type { FeatureDominance } from "./feature_dominance.ts";
-import { fixedBy, problemFigures, type ProblemRecord, variantRecord } from "./problem_report.ts";
+import {
+  fixedBy,
+  fixedCollapse,
+  problemFigures,
+  type ProblemRecord,
+  variantRecord,
+} from "./problem_report.ts";
 import type { SquaredDistances } from "./squared_distances.ts";
 
 /** A trained problem-2 variant and the squared distances of its final model. */
@@ -53,7 +60,12 @@ export interface Problem2Summary {
   preL2Norm: number | string;
   outputCosineStd: number;
   dominantChannel: FeatureDominance | null;
+  /** Verification accuracy on pairs of identities never trained on, with chance and interval. */
   verificationAccuracy: number;
+  heldOutChance: number;
+  heldOutCi: [number, number] | null;
+  /** That accuracy against chance, for the unfixed run and each fix that finished, in words. */
+  heldOut: string[];
   mechanism: string;
   mechanismSentence: string;
   evidence: string[];
@@ -139,9 +151,8 @@ export function problem2Analysis(
       change,
       before: record(before),
       after: record(after),
-      // a fix can only fix a run that collapsed
-      fixed: before.outcome.collapsed && !o.collapsed && o.mechanism === "none" &&
-        o.accuracy > 0.55,
+      // a fix can only fix a run that collapsed, and must have learned (held-out above chance)
+      fixed: fixedCollapse(before.outcome, o),
     };
   }
   const b = before.outcome, q = before.squared;
@@ -166,6 +177,7 @@ export function problem2Analysis(
     (facts ? ` — ${facts}` : "") +
     `. With ${sphere}; ${activeText}; triplet accuracy ${b.accuracy.toFixed(3)} is ${accText}` +
     squaredSentence(q);
+  const heldOut = runs.map((r) => `${r.outcome.variant}: ${heldOutSentence(r.outcome)}`);
   const summary: Problem2Summary = {
     collapsed: b.collapsed,
     collapseStep: b.collapseStep,
@@ -190,6 +202,9 @@ export function problem2Analysis(
     outputCosineStd: b.forensics[b.forensics.length - 1]?.cosine.std ?? NaN,
     dominantChannel: b.features ?? null,
     verificationAccuracy: b.verificationAccuracy,
+    heldOutChance: b.heldOutChance,
+    heldOutCi: b.heldOutCi,
+    heldOut,
     mechanism: b.mechanism,
     mechanismSentence,
     evidence: b.evidence,
@@ -214,6 +229,9 @@ export function problem2Analysis(
         },
       ),
     ],
-    notes: [`Mechanism (lib/train forensics): ${mechanismSentence}.`],
+    notes: [
+      `Mechanism (lib/train forensics): ${mechanismSentence}.`,
+      ...heldOut.map((h) => `${h}.`),
+    ],
   };
 }
