@@ -22,6 +22,7 @@ import {
   createProgress,
   EXIT_CODES,
   listenForInterrupt,
+  numberFlag,
   runMain,
   UsageError,
 } from "../lib/cli/mod.ts";
@@ -98,13 +99,7 @@ export async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return EXIT_CODES.ok;
   }
-  const num = (key: string): number | undefined => {
-    const v = flags[key];
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n)) usage(`--${key} must be a number, got '${v}'`);
-    return n;
-  };
+  const num = (key: string) => numberFlag(flags, key, { command: "data" });
   const interrupt = listenForInterrupt();
   const signal = interrupt.signal;
   try {

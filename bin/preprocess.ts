@@ -16,6 +16,7 @@ import {
   createProgress,
   EXIT_CODES,
   listenForInterrupt,
+  numberFlag,
   runMain,
   UsageError,
 } from "../lib/cli/mod.ts";
@@ -69,13 +70,7 @@ export async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return EXIT_CODES.ok;
   }
-  const num = (name: string): number | undefined => {
-    const v = flags[name];
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n)) usage(`--${name} must be a number, got '${v}'`);
-    return n;
-  };
+  const num = (key: string) => numberFlag(flags, key, { command: "preprocess" });
 
   const out = flags.out as string | undefined;
   if (flags.merge) {

@@ -37,6 +37,36 @@ export class UsageError extends Error {
 }
 
 /**
+ * A numeric flag of parsed CLI `flags`: undefined when absent (or `fallback` when given), else the
+ * number, or a {@link UsageError} naming the command, the flag and the value when it is not one.
+ *
+ * @example
+ * ```ts
+ * import { numberFlag } from "./entry_point.ts";
+ * console.assert(numberFlag({ size: "96" }, "size") === 96);
+ * console.assert(numberFlag({}, "size", { fallback: 160 }) === 160);
+ * let err = "";
+ * try { numberFlag({ size: "big" }, "size", { command: "eval" }); } catch (e) { err = String(e); }
+ * console.assert(err.includes("eval: --size must be a number, got 'big'"));
+ * ```
+ */
+export function numberFlag<F extends number | undefined = undefined>(
+  flags: Record<string, unknown>,
+  key: string,
+  options: { fallback?: F; command?: string } = {},
+): number | F {
+  const v = flags[key];
+  if (v === undefined) return options.fallback as F;
+  const n = Number(v);
+  if (typeof v === "boolean" || (typeof v === "string" && v.trim() === "") || !Number.isFinite(n)) {
+    throw new UsageError(
+      `${options.command ? `${options.command}: ` : ""}--${key} must be a number, got '${v}'`,
+    );
+  }
+  return n;
+}
+
+/**
  * The exit code for an error a task's `main` threw: {@link UsageError} → 2; an abort (the error is
  * an `AbortError`, or `signal` is aborted) → 130; anything else → 1.
  *

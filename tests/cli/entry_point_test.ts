@@ -48,3 +48,18 @@ Deno.test("listenForInterrupt() gives an unaborted signal and removes its listen
   interrupt.dispose();
   interrupt.dispose(); // twice is harmless
 });
+
+Deno.test("numberFlag() reads a numeric flag, keeps a fallback, and names command, flag and value when it is not a number", async () => {
+  const { numberFlag, UsageError } = await import("../../lib/cli/mod.ts");
+  assert.equal(numberFlag({ size: "96" }, "size"), 96);
+  assert.equal(numberFlag({ size: "1e-3" }, "size"), 0.001);
+  assert.equal(numberFlag({}, "size"), undefined);
+  assert.equal(numberFlag({}, "size", { fallback: 160 }), 160);
+  for (const bad of ["big", "", " ", "NaN", "Infinity"]) {
+    assert.throws(
+      () => numberFlag({ size: bad }, "size", { command: "data" }),
+      (e) => e instanceof UsageError && e.message === `data: --size must be a number, got '${bad}'`,
+    );
+  }
+  assert.throws(() => numberFlag({ size: true }, "size"), /--size must be a number, got 'true'/);
+});
