@@ -179,7 +179,7 @@ export const atlasScaleCheck = defineExperiment<Config, ScaleCheckSummary, Atlas
     ),
   cell: (config, ctx) =>
     runAtlasCell(config, ctx, { label: `${config.scales[0]} adam lr ${config.lr}`, group: "run" }),
-  analyse: (outcomes, config) => analyseScaleCheck(outcomes, config),
+  analyse: (outcomes, config, ctx) => analyseScaleCheck(outcomes, config, ctx.preset),
 });
 
 /**
@@ -194,6 +194,7 @@ export const atlasScaleCheck = defineExperiment<Config, ScaleCheckSummary, Atlas
 export function analyseScaleCheck(
   outcomes: { config: Config; result: AtlasRun }[],
   config: Config,
+  preset?: string,
 ): ExperimentResult<ScaleCheckSummary> {
   const groups = new Map<
     string,
@@ -290,6 +291,12 @@ export function analyseScaleCheck(
       "Share of seeds that collapsed, per Adam learning rate and model scale (NN2's filter counts × width, input side in px); other settings are the atlas baseline's.",
     figures: [],
     notes: [
+      ...(preset === "paper"
+        ? [
+          "The paper preset (NN2 at 224 px) had not been run when this experiment was written " +
+          "(no GPU was lent); its settings are untested.",
+        ]
+        : []),
       `Scales: ${config.scales.map(scaleLabel).join("; ")}; ${config.seeds} seed(s) each, the ` +
       `same seeds at every scale; ${config.steps} steps of ${config.triplets} random triplets; ` +
       `margin ${config.margin}, distance ${config.distance}, ${formatNumber(config.lr)} is the ` +
