@@ -6,7 +6,7 @@
  */
 import { EXIT_CODES, runMain, UsageError } from "../lib/cli/mod.ts";
 
-const BENCHES = ["backend", "model", "losses", "data", "train"] as const;
+const BENCHES = ["backend", "model", "losses", "data", "train", "profile"] as const;
 const USAGE = `usage: deno task bench <${BENCHES.join("|")}> [flags]`;
 
 /** Runs `deno task bench` with `args`; returns the exit code. */

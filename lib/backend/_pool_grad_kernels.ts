@@ -5,24 +5,19 @@
  * the cpu backend and TensorFlow do); AvgPoolGrad divides by the window size, as both stock
  * backends do (including windows clipped by 'same' padding).
  *
- * Each reads its inputs with the backend's `readSync` (allowed inside a kernel) and writes a new
- * output with `backend.write`.
+ * On wasm each reads its inputs and writes its output in place on the wasm heap (see
+ * `_heap_views.ts`); elsewhere through `readSync` and `backend.write`.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { inputOf } from "./_conv_geometry.ts";
+import { float32Views } from "./_heap_views.ts";
 
 type KernelArgs = {
   inputs: tf.NamedTensorInfoMap;
   backend: tf.KernelBackend;
   attrs?: tf.NamedAttrMap;
 };
-
-type Values = Float32Array | Int32Array | Uint8Array;
-
-function out(backend: tf.KernelBackend, values: Values, shape: number[], dtype: tf.DataType) {
-  return { dataId: backend.write(values, shape, dtype), shape, dtype };
-}
 
 interface PoolAttrs {
   filterSize: number | [number, number];
@@ -47,11 +42,11 @@ export function maxPoolGradKernel(args: KernelArgs): tf.TensorInfo {
   const dy = inputOf(args.inputs, "dy", "MaxPoolGrad");
   const input = inputOf(args.inputs, "input", "MaxPoolGrad");
   const info = poolInfo(input.shape, args.attrs as unknown as PoolAttrs);
-  const x = args.backend.readSync(input.dataId) as Float32Array;
-  const g = args.backend.readSync(dy.dataId) as Float32Array;
+  const views = float32Views(args.backend, [input, dy], input.shape, "MaxPoolGrad");
+  const [x, g] = views.inputs;
+  const dx = views.output.fill(0);
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } =
     info;
-  const dx = new Float32Array(n * h * w * c);
   const best = new Float32Array(c);
   const pos = new Int32Array(c);
   let gi = 0;
@@ -82,7 +77,7 @@ export function maxPoolGradKernel(args: KernelArgs): tf.TensorInfo {
       }
     }
   }
-  return out(args.backend, dx, input.shape, "float32");
+  return views.finish();
 }
 
 /** AvgPoolGrad: each output's gradient, divided by the window size, spread over its window. */
@@ -90,11 +85,12 @@ export function avgPoolGradKernel(args: KernelArgs): tf.TensorInfo {
   const dy = inputOf(args.inputs, "dy", "AvgPoolGrad");
   const input = inputOf(args.inputs, "input", "AvgPoolGrad");
   const info = poolInfo(input.shape, args.attrs as unknown as PoolAttrs);
-  const g = args.backend.readSync(dy.dataId) as Float32Array;
+  const views = float32Views(args.backend, [dy], input.shape, "AvgPoolGrad");
+  const [g] = views.inputs;
+  const dx = views.output.fill(0);
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } =
     info;
   const scale = 1 / (info.filterHeight * info.filterWidth);
-  const dx = new Float32Array(n * h * w * c);
   let gi = 0;
   for (let b = 0; b < n; b++) {
     for (let r = 0; r < oh; r++) {
@@ -114,5 +110,5 @@ export function avgPoolGradKernel(args: KernelArgs): tf.TensorInfo {
       }
     }
   }
-  return out(args.backend, dx, input.shape, "float32");
+  return views.finish();
 }
