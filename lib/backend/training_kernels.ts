@@ -189,7 +189,23 @@ function replace(name: string, backendName: TrainingBackend, kernelFunc: KernelF
   const current = tf.getKernel(name, backendName);
   if (!stock.has(key)) stock.set(key, current);
   if (current) tf.unregisterKernel(name, backendName);
-  tf.registerKernel({ kernelName: name, backendName, kernelFunc: kernelFunc as tf.KernelFunc });
+  // wasm kernels bind their wasm functions in setupFunc, which the engine runs for registered
+  // kernels when the backend starts; other stock kernels call some of them directly (wasm's
+  // reductions call its transpose), so the replacement carries the stock setup along, and runs
+  // it now where the backend has already started.
+  const original = stock.get(key);
+  const setupFunc = original?.setupFunc;
+  tf.registerKernel({
+    kernelName: name,
+    backendName,
+    kernelFunc: kernelFunc as tf.KernelFunc,
+    ...(setupFunc ? { setupFunc } : {}),
+  });
+  const live = tf.engine().registry[backendName];
+  if (original && setupFunc && live && !setUp.has(original)) {
+    setupFunc(live);
+    setUp.add(original);
+  }
 }
 
 /** Options of {@link registerTrainingKernels}. */

@@ -1,0 +1,69 @@
+import * as tf from "@tensorflow/tfjs";
+import assert from "node:assert/strict";
+import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
+import { registerTrainingKernels } from "../../lib/backend/mod.ts";
+import { createRng } from "../../lib/random/mod.ts";
+
+// wasm's MaxPoolGrad kernel called with and without the forward output (tfjs's gradient passes
+// it; other callers may not) against the cpu backend's own kernel, ties included.
+await useTestBackend();
+await import("@tensorflow/tfjs-backend-wasm");
+registerTrainingKernels("wasm");
+
+async function valuesOn(backend: "wasm" | "cpu", f: () => tf.Tensor): Promise<Float32Array> {
+  await tf.setBackend(backend);
+  try {
+    const out = tf.tidy(f);
+    const values = await out.data() as Float32Array;
+    out.dispose();
+    return values;
+  } finally {
+    await tf.setBackend("wasm");
+  }
+}
+
+Deno.test("MaxPoolGrad on wasm equals cpu's with and without the forward output", async () => {
+  await assertNoLeak(async () => {
+    const rng = createRng(51);
+    for (
+      const [filterSize, stride, pad] of [[3, 2, "same"], [3, 1, "same"], [2, 2, "valid"]] as const
+    ) {
+      const shape: [number, number, number, number] = [
+        1 + rng.int(2),
+        4 + rng.int(4),
+        4 + rng.int(4),
+        1 + rng.int(6),
+      ];
+      const seed = rng.int(1e6);
+      for (const withOutput of [true, false]) {
+        const f = () => {
+          // relu makes ties (zeros), which must go to the first maximum as on cpu
+          const x = tf.relu(tf.randomNormal(shape, 0, 1, "float32", seed)) as tf.Tensor4D;
+          const y = tf.maxPool(x, filterSize, stride, pad);
+          const dy = tf.randomNormal(y.shape, 0, 1, "float32", seed + 1);
+          const inputs: tf.NamedTensorMap = withOutput
+            ? { dy, input: x, output: y }
+            : { dy, input: x };
+          return tf.engine().runKernel("MaxPoolGrad", inputs, {
+            filterSize,
+            strides: stride,
+            pad,
+          }) as tf.Tensor;
+        };
+        const ref = await valuesOn("cpu", f);
+        const got = await valuesOn("wasm", f);
+        const what =
+          `${filterSize}×${filterSize} s${stride} ${pad} [${shape}] output ${withOutput}`;
+        // overlapping windows sum in another order than cpu's: equal within float rounding
+        assert.equal(got.length, ref.length, what);
+        let diff = 0;
+        let scale = 0;
+        for (let i = 0; i < ref.length; i++) {
+          diff = Math.max(diff, Math.abs(got[i] - ref[i]));
+          scale = Math.max(scale, Math.abs(ref[i]));
+        }
+        assert.ok(diff <= 1e-5 * scale, `${what}: relative error ${diff / scale}`);
+      }
+    }
+  });
+});
