@@ -119,8 +119,9 @@ const base: Config = {
 export function problem2Departures(c: Config): string[] {
   return [
     `${c.model} at width ${c.width} and ${c.size} px (the monograph: NN2 at 224 px, full width)`,
-    `${c.identities} synthetic identities × ${c.perIdentity} images (the monograph: 100 people, ` +
-    `about 33,600 photos)`,
+    `${c.identities} synthetic identities × ${c.perIdentity} images, ${c.heldOutFraction} of the ` +
+    `identities held out of training for verification (the monograph: 100 people, about 33,600 ` +
+    `photos)`,
     `${c.p * c.k} random triplets a step from batches of ${c.p}×${c.k} images (the monograph: ` +
     `100 triplets from trunks of 1,000 photos)`,
     `${c.steps} steps (the monograph: 100 epochs of 33 trunks)`,
