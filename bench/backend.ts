@@ -1,14 +1,16 @@
 /**
- * `deno task bench backend [--json] [--budget 1.5]`: conv forward, both conv gradients, transposed
- * matrix products (the gradients of tf.matMul and Dense layers) and one training step of a small
- * conv net, on the cpu and wasm backends, each with tfjs's own ("stock")
+ * `deno task bench backend [--json] [--budget 1.5] [--only OP]`: conv forward, both conv
+ * gradients, transposed matrix products (the gradients of tf.matMul and Dense layers), one
+ * training step of a small conv net, and (wasm only) NN2's LRN, LRNGrad, pooling gradients and
+ * transposes at 96 px, batch 32 (time only: no multiply-adds), on the cpu and wasm backends, each
+ * with tfjs's own ("stock")
  * kernels and with the toolkit's training kernels. Prints GFLOP/s per cell and the wasm/cpu speed
  * ratio (both with the toolkit's kernels, as initBackend sets them up), as a table or as JSON.
  *
  * Each cell runs once to warm up (unless that already took longer than the budget), then repeats
  * until `--budget` seconds have passed and reports the median run. Cells that would take minutes
  * (cpu's own filter gradient on the large shapes) are measured on a smaller row instead and marked
- * "skip".
+ * "skip". `--only A,B` keeps the rows whose op contains A or B.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -189,6 +191,71 @@ function matMulSpec(
   };
 }
 
+/** A kernel without multiply-adds (pooling and LRN gradients, transposes), timed on wasm only. */
+function kernelSpec(
+  op: string,
+  shape: string,
+  make: () => { inputs: Record<string, tf.Tensor>; attrs: Record<string, unknown> },
+): Spec {
+  return {
+    op,
+    shape,
+    flops: 0,
+    skip: { cpuStock: "-", cpuToolkit: "-" },
+    setup: () => {
+      const { inputs, attrs } = make();
+      return {
+        run: () =>
+          tf.engine().runKernel(
+            op,
+            inputs as unknown as tf.NamedTensorMap,
+            attrs as tf.NamedAttrMap,
+          ) as tf.Tensor,
+        dispose: () => tf.dispose(Object.values(inputs)),
+      };
+    },
+  };
+}
+
+/** NN2's LRN (after conv2's 3×3) and pools at 96 px, batch 32. */
+function nn2KernelSpecs(): Spec[] {
+  const lrnAttrs = { depthRadius: 2, bias: 1, alpha: 2e-5, beta: 0.75 };
+  const lrnShape = [32, 24, 24, 192];
+  const pool = (x: number[], k: number, s: number) => () => {
+    const input = tf.relu(rand(x, 7)) as tf.Tensor4D;
+    const output = tf.maxPool(input, k, s, "same");
+    const dy = rand(output.shape, 8);
+    return { inputs: { dy, input, output }, attrs: { filterSize: k, strides: s, pad: "same" } };
+  };
+  return [
+    kernelSpec(
+      "LRN",
+      `x[${lrnShape}]`,
+      () => ({ inputs: { x: rand(lrnShape, 7) }, attrs: lrnAttrs }),
+    ),
+    kernelSpec("LRNGrad", `x[${lrnShape}]`, () => {
+      const x = rand(lrnShape, 7) as tf.Tensor4D;
+      const y = tf.localResponseNormalization(x, 2, 1, 2e-5, 0.75);
+      return { inputs: { x, y, dy: rand(lrnShape, 8) }, attrs: lrnAttrs };
+    }),
+    kernelSpec("MaxPoolGrad", "x[32,48,48,64] 3×3 s2", pool([32, 48, 48, 64], 3, 2)),
+    kernelSpec("MaxPoolGrad", "x[32,12,12,256] 3×3 s1", pool([32, 12, 12, 256], 3, 1)),
+    kernelSpec("AvgPoolGrad", "x[32,12,12,256] 3×3 s1", () => {
+      const { inputs, attrs } = pool([32, 12, 12, 256], 3, 1)();
+      tf.dispose(inputs.output);
+      return { inputs: { dy: inputs.dy, input: inputs.input }, attrs };
+    }),
+    kernelSpec("Transpose", "x[4608,256] perm 1,0", () => ({
+      inputs: { x: rand([4608, 256], 9) },
+      attrs: { perm: [1, 0] },
+    })),
+    kernelSpec("Transpose", "x[18432,64] perm 1,0", () => ({
+      inputs: { x: rand([18432, 64], 9) },
+      attrs: { perm: [1, 0] },
+    })),
+  ];
+}
+
 function specs(): Spec[] {
   const slowFilter = { cpuStock: "skip (minutes; see small row)" };
   return [
@@ -205,13 +272,14 @@ function specs(): Spec[] {
     matMulSpec([32, 1024], [128, 1024], false, true),
     stepSpec(32, 16, 16),
     stepSpec(64, 32, 32, { cpuStock: "skip (minutes)" }),
+    ...nn2KernelSpecs(),
   ];
 }
 
 function fmtCell(c: Cell | string): string {
-  return typeof c === "string"
-    ? c
-    : `${c.gflops.toFixed(2)} (${c.ms.toFixed(c.ms < 10 ? 2 : 0)} ms)`;
+  if (typeof c === "string") return c;
+  const ms = `${c.ms.toFixed(c.ms < 10 ? 2 : 0)} ms`;
+  return c.gflops > 0 ? `${c.gflops.toFixed(2)} (${ms})` : ms;
 }
 
 function table(rows: Row[]): string {
@@ -241,13 +309,15 @@ function table(rows: Row[]): string {
 
 /** Runs the benchmark; `args` are the command-line flags after `backend`. */
 export default async function main(args: string[]): Promise<void> {
-  const flags = parseArgs(args, { boolean: ["json", "help"], string: ["budget"] });
+  const flags = parseArgs(args, { boolean: ["json", "help"], string: ["budget", "only"] });
   if (flags.help) {
     console.log(
-      "usage: deno task bench backend [--json] [--budget <seconds per cell, default 1.5>]",
+      "usage: deno task bench backend [--json] [--budget <seconds per cell, default 1.5>] " +
+        "[--only <op substrings, comma-separated, e.g. LRN,PoolGrad>]",
     );
     return;
   }
+  const only = flags.only == null ? undefined : String(flags.only);
   const budgetMs = 1000 * Number(flags.budget ?? 1.5);
   if (!(budgetMs > 0)) {
     throw new Error(`bench backend: --budget must be > 0 seconds, got ${flags.budget}`);
@@ -261,7 +331,10 @@ export default async function main(args: string[]): Promise<void> {
   );
   const started = performance.now();
   const rows: Row[] = [];
-  for (const spec of specs()) {
+  const wanted = only?.split(",").map((o) => o.trim()).filter((o) => o !== "");
+  const chosen = specs().filter((sp) => !wanted || wanted.some((o) => sp.op.includes(o)));
+  if (chosen.length === 0) throw new Error(`bench backend: no row's op contains '${only}'`);
+  for (const spec of chosen) {
     const cells = {} as Row["cells"];
     for (const [name, backend, kernels] of CELLS) {
       const skip = spec.skip?.[name];
@@ -298,7 +371,7 @@ export default async function main(args: string[]): Promise<void> {
     deno: Deno.version.deno,
     wasm: {
       threads: wasmThreads,
-      simd: tf.env().getBool("WASM_HAS_SIMD_SUPPORT"),
+      simd: await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"),
     },
     seconds: (performance.now() - started) / 1000,
     rows,
