@@ -47,35 +47,17 @@ function negPow(beta: number): (v: number) => number {
 }
 
 /**
- * Fills `norm[0..c)` with `bias + alpha · (window sum of src[base..base+c))` for radius r:
- * a running sum, added at the front and dropped at the back.
+ * Fills `sums[0..c)` with the window sums (radius r) of `v[0..c)`: a running sum, added at the
+ * front and dropped at the back.
  */
-function windowNorm(
-  src: Float32Array | Float64Array,
-  base: number,
-  c: number,
-  r: number,
-  square: boolean,
-  out: Float64Array,
-): void {
+function windowSums(v: Float64Array, c: number, r: number, sums: Float64Array): void {
   let s = 0;
   const first = Math.min(r, c - 1);
-  for (let k = 0; k <= first; k++) {
-    const v = src[base + k];
-    s += square ? v * v : v;
-  }
+  for (let k = 0; k <= first; k++) s += v[k];
   for (let k = 0; k < c; k++) {
-    out[k] = s;
-    const add = k + r + 1;
-    if (add < c) {
-      const v = src[base + add];
-      s += square ? v * v : v;
-    }
-    const drop = k - r;
-    if (drop >= 0) {
-      const v = src[base + drop];
-      s -= square ? v * v : v;
-    }
+    sums[k] = s;
+    if (k + r + 1 < c) s += v[k + r + 1];
+    if (k - r >= 0) s -= v[k - r];
   }
 }
 
@@ -88,9 +70,14 @@ export function lrnKernel(args: KernelArgs): tf.TensorInfo {
   const y = views.output;
   const c = x.shape[x.shape.length - 1];
   const pw = negPow(beta);
+  const sq = new Float64Array(c);
   const sums = new Float64Array(c);
   for (let base = 0; base < xv.length; base += c) {
-    windowNorm(xv, base, c, r, true, sums);
+    for (let k = 0; k < c; k++) {
+      const v = xv[base + k];
+      sq[k] = v * v;
+    }
+    windowSums(sq, c, r, sums);
     for (let k = 0; k < c; k++) y[base + k] = xv[base + k] * pw(bias + alpha * sums[k]);
   }
   return views.finish();
@@ -107,18 +94,23 @@ export function lrnGradKernel(args: KernelArgs): tf.TensorInfo {
   const dx = views.output;
   const c = x.shape[x.shape.length - 1];
   const pw = negPow(beta);
+  const sq = new Float64Array(c);
   const norm = new Float64Array(c);
   const t = new Float64Array(c);
   const tSums = new Float64Array(c);
   const k2 = -2 * alpha * beta;
   for (let base = 0; base < xv.length; base += c) {
-    windowNorm(xv, base, c, r, true, norm);
+    for (let k = 0; k < c; k++) {
+      const v = xv[base + k];
+      sq[k] = v * v;
+    }
+    windowSums(sq, c, r, norm);
     for (let k = 0; k < c; k++) {
       const n = bias + alpha * norm[k];
       norm[k] = n;
       t[k] = gv[base + k] * yv[base + k] / n;
     }
-    windowNorm(t, 0, c, r, false, tSums);
+    windowSums(t, c, r, tSums);
     for (let k = 0; k < c; k++) {
       dx[base + k] = gv[base + k] * pw(norm[k]) + k2 * xv[base + k] * tSums[k];
     }
