@@ -17,6 +17,8 @@
  * - wasm `Transpose` of float32 matrices (and batches of them, after merging adjacent axes):
  *   32×32 tiles in place on the wasm heap, 1.2–3.5× faster than wasm's own on the transposed
  *   operands of the gradients' matrix products; other permutations stay on wasm's kernel.
+ * - wasm `Sum` over leading axes (bias gradients): one pass over rows, where wasm's own
+ *   transposes first.
  * - `UnsortedSegmentSum` (the gradient of tf.gather): one pass over the data.
  * - wasm `BatchMatMul`, `_FusedMatMul` with transposeA/B (used by the gradients of tf.matMul and
  *   Dense layers): the flagged operand is transposed first, 6–80× faster than wasm's own.
@@ -42,6 +44,7 @@ import { avgPoolGradKernel, maxPoolGradKernel } from "./_pool_grad_kernels.ts";
 import { batchMatMulKernel, fusedMatMulKernel } from "./_batch_mat_mul.ts";
 import { lrnGradKernel, lrnKernel } from "./_lrn_kernels.ts";
 import { transposeKernel } from "./_transpose.ts";
+import { sumKernel } from "./_sum_leading_axes.ts";
 
 /** The backends {@link registerTrainingKernels} knows. */
 export type TrainingBackend = "wasm" | "cpu";
@@ -161,6 +164,7 @@ function fastKernels(slow: (name: string) => KernelFn): Record<string, KernelFn>
     LRN: lrnKernel,
     LRNGrad: lrnGradKernel,
     Transpose: transposeKernel(() => slow("Transpose")),
+    Sum: sumKernel(() => slow("Sum")),
     BatchMatMul: batchMatMulKernel(() => slow("BatchMatMul")),
     _FusedMatMul: fusedMatMulKernel(() => slow("_FusedMatMul")),
   };
@@ -179,6 +183,7 @@ const FAST: Record<TrainingBackend, string[]> = {
     "LRN",
     "LRNGrad",
     "Transpose",
+    "Sum",
     "BatchMatMul",
     "_FusedMatMul",
   ],
