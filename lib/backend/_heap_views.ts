@@ -17,7 +17,8 @@ interface WasmLike {
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
 
-function isWasm(backend: tf.KernelBackend): backend is tf.KernelBackend & WasmLike {
+/** Whether `backend` keeps its tensors in a wasm heap (tfjs-backend-wasm). */
+export function isWasm(backend: tf.KernelBackend): backend is tf.KernelBackend & WasmLike {
   const b = backend as unknown as Partial<WasmLike>;
   return typeof b.makeOutput === "function" && typeof b.typedArrayFromHeap === "function";
 }
