@@ -5,16 +5,15 @@
  * the cpu backend and TensorFlow do); given the forward output (tfjs's gradient of maxPool passes
  * it), it looks for the first position equal to the window's maximum instead of tracking one
  * (with the in-place views below, 1.1–1.4× faster on NN2's pools). AvgPoolGrad divides by the
- * window size, as both stock backends do (including windows clipped by 'same' padding); on wasm
- * a stride-1 pool's (the L2 pooling's) is one depthwise convolution instead.
+ * window size, as both stock backends do (including windows clipped by 'same' padding).
  *
  * On wasm each reads its inputs and writes its output in place on the wasm heap (see
  * `_heap_views.ts`); elsewhere through `readSync` and `backend.write`.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { asTensor, inputOf } from "./_conv_geometry.ts";
-import { float32Views, isWasm } from "./_heap_views.ts";
+import { inputOf } from "./_conv_geometry.ts";
+import { float32Views } from "./_heap_views.ts";
 
 type KernelArgs = {
   inputs: tf.NamedTensorInfoMap;
@@ -134,39 +133,11 @@ function maxPoolGradFromOutput(
   return views.finish();
 }
 
-/**
- * AvgPoolGrad of a stride-1 pool on wasm as one depthwise convolution of dy with a constant
- * filter of `1 / window size` (XNNPACK, multi-threaded; 1.7–4× the typed-array loop on NN2's L2
- * pools): input pixel p collects dy over the windows w with `p + top − k < w ≤ p + top`.
- */
-function avgPoolGradByDepthwise(dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.Tensor {
-  const { filterHeight: fh, filterWidth: fw, inHeight: h, inWidth: w, inChannels: c } = info;
-  const top = fh - 1 - info.padInfo.top;
-  const left = fw - 1 - info.padInfo.left;
-  const bottom = h + fh - 1 - info.outHeight - top;
-  const right = w + fw - 1 - info.outWidth - left;
-  return tf.tidy(() => {
-    const ones = tf.fill([fh, fw, c, 1], 1 / (fh * fw)) as tf.Tensor4D;
-    return tf.depthwiseConv2d(asTensor<tf.Rank.R4>(dy), ones, 1, [
-      [0, 0],
-      [top, bottom],
-      [left, right],
-      [0, 0],
-    ]);
-  });
-}
-
 /** AvgPoolGrad: each output's gradient, divided by the window size, spread over its window. */
 export function avgPoolGradKernel(args: KernelArgs): tf.TensorInfo {
   const dy = inputOf(args.inputs, "dy", "AvgPoolGrad");
   const input = inputOf(args.inputs, "input", "AvgPoolGrad");
   const info = poolInfo(input.shape, args.attrs as unknown as PoolAttrs);
-  if (
-    isWasm(args.backend) && dy.dtype === "float32" && info.strideHeight === 1 &&
-    info.strideWidth === 1
-  ) {
-    return avgPoolGradByDepthwise(dy, info);
-  }
   const views = float32Views(args.backend, [dy], input.shape, "AvgPoolGrad");
   const [g] = views.inputs;
   const dx = views.output.fill(0);

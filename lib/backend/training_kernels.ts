@@ -11,8 +11,7 @@
  * - `DepthwiseConv2dNativeBackpropInput` / `…Filter`: depthwise convolutions (per-tap products
  *   for channel multipliers > 1).
  * - wasm `MaxPoolGrad`, `AvgPoolGrad`: typed-array loops in place on the wasm heap, 3–4× faster
- *   than wasm's own C++ loops, which revisit every window for each input pixel; a stride-1
- *   AvgPoolGrad (L2 pooling) is one depthwise convolution.
+ *   than wasm's own C++ loops, which revisit every window for each input pixel.
  * - wasm `LRN`, `LRNGrad`: running window sums over the channels, in place on the wasm heap
  *   (wasm's own re-sum the window per channel): on NN2's 24×24×192 LRN at batch 32, LRN about
  *   1.3× and LRNGrad about 2× faster (bench/backend.ts; noisy on a loaded machine).
