@@ -19,6 +19,7 @@ export interface FixResult {
   change: string;
   before: ProblemRecord;
   after: ProblemRecord;
+  /** The run before collapsed, this one did not, and its held-out interval lies above chance. */
   fixed: boolean;
 }
 

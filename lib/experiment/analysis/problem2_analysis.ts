@@ -33,6 +33,7 @@ export interface Problem2Fix {
   change: string;
   before: Problem2Record;
   after: Problem2Record | { diverged: string };
+  /** The run before collapsed, this one did not, and its held-out interval lies above chance. */
   fixed: boolean;
 }
 
