@@ -238,7 +238,8 @@ export function marginSweepAnalysis(
       xLog: true,
       headline: {
         key: "verificationAccuracy",
-        label: "held-out verification accuracy",
+        // held-out: the question, the chance column and the findings below say on which pairs
+        label: "verification accuracy",
         format: "percent",
         chance,
       },
