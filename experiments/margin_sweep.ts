@@ -7,11 +7,10 @@
  * forensics verdict), when, and by what mechanism, and the α at which collapse starts per miner.
  * One cell per miner × α.
  *
- * What it shows (ci and small presets, tiny model, Adam 0.01, squared distances): batch-hard
- * (`hardest`) collapses at every α — its hinge never switches off, so every α trains identically —
- * while semi-hard, batch-all and random do not at small margins; with the small preset's longer
- * budget semi-hard also collapses at the large margins (α ≥ the squared diameter 4 of the unit
- * sphere makes every hinge permanently active).
+ * What to look for: whether batch-hard (`hardest`) collapses at every α (if its hinge never switches
+ * off, every α trains alike), whether semi-hard, batch-all and random stay uncollapsed at small
+ * margins, and what happens at α ≥ 4 (the squared diameter of the unit sphere, where every hinge stays
+ * active). The summary's `perMiner`, `collapseOnset` and notes state what this run did.
  * @module
  */
 import { MINER_NAMES, type MinerName } from "../lib/losses/mod.ts";

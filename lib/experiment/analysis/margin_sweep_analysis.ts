@@ -78,22 +78,53 @@ export interface MarginSweepSummary {
 /** Miners whose choice of triplets does not look at α: with every hinge on, every α trains alike. */
 const MARGIN_BLIND = new Set(["hardest", "random"]);
 
-/** Why the collapses happen (the note the summary prints when a variant collapsed). */
-const COLLAPSE_NOTE =
-  "Why: a triplet whose hinge is active contributes α + d_ap − d_an, whose gradient does not " +
-  "depend on α; a margin matters only through which triplets it switches off. Batch-hard takes " +
-  "each anchor's farthest positive and closest negative, which are mis-ordered (d_ap > d_an) from " +
-  "the start, so its hinge never switches off and every α follows the same trajectory with the " +
-  "loss offset by α. Squared distances between L2-normalised embeddings are at most 4, so at " +
-  "α ≥ 4 no triplet can ever meet the margin whatever the miner (semi-hard's band d_ap < d_an < " +
-  "d_ap + α then holds every negative beyond the positive): every hinge stays on, as in " +
-  "batch-hard. The forensics show where it goes: the pre-L2 embeddings grow in norm while " +
-  "turning to one shared direction (pairwise cosine → 1), so after the L2 normalisation the " +
-  "batch is nearly one point (d_ap, d_an → 0, loss → α), and the gradient through x/‖x‖ " +
-  "(Jacobian (I − x̂x̂ᵀ)/‖x‖) shrinks as the norm grows, which locks the collapse in. " +
-  "f(x) = const is a stationary point of the squared-distance triplet loss (both gradients " +
-  "2(a − p), 2(a − n) vanish there) with loss exactly α: the attractor Hermans et al. (2017) " +
-  "and FaceNet report for hardest-negative mining.";
+/** A range of finite values, "a" or "a–b" with 3 significant digits. */
+function range(xs: number[]): string {
+  const v = xs.filter(Number.isFinite);
+  if (v.length === 0) return "n/a";
+  const [lo, hi] = [Math.min(...v), Math.max(...v)].map((x) => Number(x.toPrecision(3)));
+  return lo === hi ? String(lo) : `${lo}–${hi}`;
+}
+
+/**
+ * Why the collapses happen: the fixed part is mathematics (what an active hinge contributes, the
+ * sphere's squared diameter, the stationary point); every observation is rendered from this run's
+ * numbers (batch-hard's first-step ordering and active share, the collapsed runs' pre-L2 norm
+ * growth and output cosines).
+ */
+export function collapseWhy(outcomes: MarginOutcome[]): string {
+  const parts = [
+    "Why (mathematics): a triplet whose hinge is active contributes α + d_ap − d_an, whose " +
+    "gradient does not depend on α, so a margin matters only through which triplets it switches " +
+    "off; squared distances between L2-normalised embeddings are at most 4, so at α ≥ 4 no " +
+    "triplet can meet the margin; and f(x) = const is a stationary point of the squared-distance " +
+    "triplet loss with loss exactly α (the attractor Hermans et al. 2017 and FaceNet report for " +
+    "hardest-negative mining).",
+  ];
+  const hard = outcomes.filter((o) => o.miner === "hardest" && o.history.length > 0);
+  if (hard.length > 0) {
+    const first = hard.map((o) => o.history[0].accuracy);
+    const active = hard.map((o) =>
+      o.history.reduce((a, h) => a + h.activeFraction, 0) / o.history.length
+    );
+    parts.push(
+      `In this run, batch-hard's mined triplets were correctly ordered (d_an > d_ap) in a share ` +
+        `${range(first)} of them at the first step, and the share of its triplets with an active ` +
+        `hinge averaged ${range(active)} over training.`,
+    );
+  }
+  const col = outcomes.filter((o) => o.collapsed);
+  if (col.length > 0) {
+    parts.push(
+      `The ${col.length} collapsed ${col.length === 1 ? "run's" : "runs'"} forensics: pre-L2 ` +
+        `embedding norm grew ×${range(col.map((o) => o.geometry.normGrowth))} from the first ` +
+        `to the last snapshot, and the final outputs' mean pairwise cosine was ${
+          range(col.map((o) => o.geometry.cosine))
+        } (1: one direction).`,
+    );
+  }
+  return parts.join(" ");
+}
 
 /**
  * Summary, figures and notes of the `margin-sweep` experiment from its outcomes (miners × margins).
@@ -272,7 +303,7 @@ export function marginSweepAnalysis(
     { title: `VAL@FAR=${far} per α`, yTitle: "VAL" },
   ));
   const notes = [...perMiner, summary.mechanism];
-  if (collapsedAt.length > 0) notes.push(COLLAPSE_NOTE);
+  if (collapsedAt.length > 0) notes.push(collapseWhy(outcomes));
   if (saturated.length > 0) {
     notes.push(
       `Saturated margins (${
