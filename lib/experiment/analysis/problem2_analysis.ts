@@ -112,9 +112,13 @@ function geometry(o: ProblemOutcome): string {
   return `pairwise cosine of the outputs ${f1.cosine.mean.toFixed(6)} ± ${fmt(f1.cosine.std)} ` +
     `while the pre-L2 embeddings still differ in length (relative spread ${
       f1.preL2.relativeSpread.toFixed(3)
-    }): they became collinear, and their norm grew from ${fmt(f0.preL2.norm.mean)} to ${
+    }): ${
+      f1.cosine.mean > 0.99 ? "they became collinear" : "they did not become collinear"
+    }, and their norm ${f1.preL2.norm.mean > f0.preL2.norm.mean ? "grew" : "shrank"} from ${
+      fmt(f0.preL2.norm.mean)
+    } to ${
       fmt(f1.preL2.norm.mean)
-    }, so the gradient through x/‖x‖ (which scales as 1/‖x‖) fell to ‖g‖ = ${
+    } (the gradient through x/‖x‖ scales as 1/‖x‖); the last step's gradient norm was ‖g‖ = ${
       fmt(o.lastGradNorm)
     }${channel}`;
 }
