@@ -34,11 +34,13 @@ import {
 } from "../lib/experiment/mod.ts";
 import { heldOutVerdict, problem1Analysis } from "../lib/experiment/analysis/mod.ts";
 import {
+  latestAtlasRun,
   problemSeeds,
   type ProblemVariant,
   readingSentence,
   readPrintedValue,
 } from "../lib/atlas/mod.ts";
+import { dirname } from "node:path";
 
 /** The value the monograph printed for every d_ap and d_an of problem 1 (labelled ‖·‖²₂). */
 export const PROBLEM1_PRINTED = 3.1622776e-4;
@@ -161,7 +163,7 @@ export const problem1Margin1 = defineExperiment({
     });
     return await trainProblemVariant(ctx, ctx.cell, train, await trainingData(ctx, config));
   },
-  analyse(cells, config) {
+  async analyse(cells, config, ctx) {
     // the first seed's runs in detail, as the single-seed experiment reported them
     const first = cells.filter((c) => c.config.seed === cells[0].config.seed);
     const detail = problem1Analysis(
@@ -179,7 +181,12 @@ export const problem1Margin1 = defineExperiment({
         seed: c.config.seed,
         verdict: heldOutVerdict(c.result, { margin: c.config.margin }),
       })),
-      { reference: "problem 1", departures: problem1Departures(config) },
+      {
+        reference: "problem 1",
+        departures: problem1Departures(config),
+        // the newest finished atlas beside this run's folder: the nearest settings that collapse
+        atlas: await latestAtlasRun(dirname(dirname(ctx.run.dir))),
+      },
     );
     // the monograph's printed value read as d and as d² (issue 12, item 4)
     const readings = readingSentence(readPrintedValue(PROBLEM1_PRINTED));

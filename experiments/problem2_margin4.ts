@@ -44,11 +44,13 @@ import {
   variantTrainConfig,
 } from "../lib/experiment/mod.ts";
 import {
+  latestAtlasRun,
   problemSeeds,
   type ProblemVariant,
   readingSentence,
   readPrintedValue,
 } from "../lib/atlas/mod.ts";
+import { dirname } from "node:path";
 
 /** The values the monograph printed for problem 2's d_ap and d_an (labelled ‖·‖²₂). */
 export const PROBLEM2_PRINTED = [7.6563555e-7, 7.4684391e-7, 7.9522505e-7, 7.5629816e-7];
@@ -180,7 +182,7 @@ export const problem2Margin4 = defineExperiment({
       return { diverged: e.message };
     }
   },
-  analyse(cells, config) {
+  async analyse(cells, config, ctx) {
     const seeds = problemSeeds(
       cells.map((c) => ({
         variant: c.config.fixes.length ? FIX_SPECS[c.config.fixes[0]].label : "problem 2",
@@ -190,7 +192,12 @@ export const problem2Margin4 = defineExperiment({
           { margin: c.config.margin },
         ),
       })),
-      { reference: "problem 2", departures: problem2Departures(config) },
+      {
+        reference: "problem 2",
+        departures: problem2Departures(config),
+        // the newest finished atlas beside this run's folder: the nearest settings that collapse
+        atlas: await latestAtlasRun(dirname(dirname(ctx.run.dir))),
+      },
     );
     const question = "Does the configuration closest to the monograph's problem 2 collapse, on " +
       "how many seeds, and does any of its three fixes prevent it?";

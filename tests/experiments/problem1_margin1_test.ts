@@ -48,6 +48,8 @@ Deno.test("problem1-margin1 (ci) tallies each variant over its seeds and words t
         /did not collapse in its one seed\. It departs from the monograph in: nn2 at width 0\.125 and 32 px/,
       );
       assert.equal(s.collapsed, false);
+      // and points to the atlas's collapsing cells; this run's fresh out dir holds no atlas run
+      assert.match(s.findings[2], /^No finished collapse-atlas run was found/);
     } else {
       assert.match(s.findings[1], /^Collapsed runs of problem 1: seed \d/);
     }

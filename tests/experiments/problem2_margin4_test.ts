@@ -48,6 +48,8 @@ Deno.test("problem2-margin4 (ci) tallies each variant over its seeds and words t
         s.findings[1],
         /did not collapse in its one seed\. It departs from the monograph in: nn2 at width 0\.125 and 32 px/,
       );
+      // and points to the atlas's collapsing cells; this run's fresh out dir holds no atlas run
+      assert.match(s.findings[2], /^No finished collapse-atlas run was found/);
     } else {
       assert.match(s.findings[1], /^Collapsed runs of problem 2: seed \d/);
     }
