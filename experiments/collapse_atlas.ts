@@ -307,6 +307,31 @@ export type AtlasRunSettings = Pick<
   | typeof POINT_KEYS[number]
 >;
 
+function realFacesRoot(config: Pick<Config, "realFaces">): string {
+  return config.realFaces.startsWith("/")
+    ? config.realFaces
+    : new URL(`../${config.realFaces}`, import.meta.url).pathname;
+}
+
+/** Throws, naming the folder and the command that makes it, when the real-face crops are missing. */
+function requireRealFaces(config: Pick<Config, "realFaces" | "size">): void {
+  const root = realFacesRoot(config);
+  let ok = false;
+  try {
+    ok = Deno.statSync(root).isDirectory;
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new Error(
+      `collapse-atlas: the real-face cells (data = "real") need preprocessed faces in '${root}' ` +
+        `(realFaces), which does not exist. Make them with: deno task preprocess --in ` +
+        `../shared/faces/train/lfw-devtrain --out ${config.realFaces} --size ${config.size}` +
+        ` — or leave real faces out with --set datas=`,
+    );
+  }
+}
+
 async function runData(config: AtlasRunSettings, ctx: CellContext): Promise<Dataset> {
   if (config.data === "synthetic") {
     const d = await experimentData(ctx, {
@@ -319,9 +344,7 @@ async function runData(config: AtlasRunSettings, ctx: CellContext): Promise<Data
     });
     return d.dataset;
   }
-  const root = config.realFaces.startsWith("/")
-    ? config.realFaces
-    : new URL(`../${config.realFaces}`, import.meta.url).pathname;
+  const root = realFacesRoot(config);
   try {
     return await scanDataset(root, { minPerIdentity: config.k });
   } catch (e) {
@@ -622,8 +645,11 @@ export const collapseAtlas = defineExperiment<Config, AtlasSummary, AtlasRun>({
   },
   version: 1,
   sweep(config) {
+    const design = atlasDesign(config);
+    // real-face cells need their preprocessed folder: refused here, before any cell runs
+    if (design.some((d) => d.point.data === "real")) requireRealFaces(config);
     // a run's config holds its own settings only (see SWEEP_CLEAR), so its cache key does too
-    return atlasDesign(config).flatMap((d) =>
+    return design.flatMap((d) =>
       Array.from({ length: d.seeds }, (_, i) => ({
         name: `${d.label} s${config.seed + i}`,
         set: { ...SWEEP_CLEAR, ...d.point, seed: config.seed + i } as Partial<Config>,
