@@ -248,6 +248,23 @@ export function analyseScaleCheck(
           agreement.filter((a) => !a.agrees).map((a) => a.lr).join(", ")
         }): there a larger scale's 95% interval does not overlap the reduced model's.`,
   );
+  // the mechanism can change with scale even where the collapse rate does not
+  for (const lr of config.lrs) {
+    const ref = cellOf.get(`${reference}|${lr}`);
+    if (!ref || ref.collapsed === 0) continue;
+    const changed = config.scales.slice(1).flatMap((scale) => {
+      const cell = cellOf.get(`${scale}|${lr}`);
+      return cell && cell.collapsed > 0 && cell.mechanism !== ref.mechanism
+        ? [`${cell.mechanism} at ${scaleLabel(scale)}`]
+        : [];
+    });
+    if (changed.length > 0) {
+      findings.push(
+        `At Adam lr ${lr} the most frequent collapse mechanism changes with scale: ` +
+          `${ref.mechanism} at ${scaleLabel(reference)}, ${changed.join(", ")}.`,
+      );
+    }
+  }
   for (const lr of config.lrs) {
     const ref = cellOf.get(`${reference}|${lr}`);
     if (!ref) continue;

@@ -77,6 +77,21 @@ Deno.test("atlas-scale-check: the verdict and the sentences follow the numbers (
   assert.equal(same.agreement[0].agrees, true);
   assert.match(same.findings[0], /show no change of behaviour with scale/);
   assert.ok(same.findings.some((f) => f.includes("5 of 5 seeds collapsed")));
+  assert.ok(!same.findings.some((f) => /mechanism changes with scale/.test(f)));
+  // the same rate by another mechanism is said
+  const other = analyseScaleCheck(
+    outcomes(true, true).map((o, i) =>
+      i < 5 ? o : { ...o, result: { ...o.result, mechanism: "non-finite" as const } }
+    ),
+    config,
+  ).summary;
+  assert.ok(
+    other.findings.includes(
+      "At Adam lr 0.1 the most frequent collapse mechanism changes with scale: dead-units at " +
+        "width 0.125 at 32 px, non-finite at width 1 at 96 px.",
+    ),
+    other.findings.join("\n"),
+  );
   const reversed = analyseScaleCheck(outcomes(true, false), config).summary;
   assert.equal(reversed.agreement[0].agrees, false);
   assert.match(
