@@ -1,9 +1,8 @@
 /**
  * `deno task bench backend [--json] [--budget 1.5] [--only OP]`: conv forward, both conv
  * gradients, transposed matrix products (the gradients of tf.matMul and Dense layers), one
- * training step of a small conv net, and (wasm only, NN2's layers at 96 px, batch 32) the filter
- * gradient by dilated convolution and by im2col side by side, and LRN, LRNGrad, pooling gradients
- * and transposes (time only: no multiply-adds), on the cpu and wasm backends, each
+ * training step of a small conv net, and (wasm only) NN2's LRN, LRNGrad, pooling gradients and
+ * transposes at 96 px, batch 32 (time only: no multiply-adds), on the cpu and wasm backends, each
  * with tfjs's own ("stock")
  * kernels and with the toolkit's training kernels. Prints GFLOP/s per cell and the wasm/cpu speed
  * ratio (both with the toolkit's kernels, as initBackend sets them up), as a table or as JSON.
@@ -24,10 +23,6 @@ import {
   unregisterTrainingKernels,
 } from "../lib/backend/mod.ts";
 import { createSmallConvNet } from "../lib/backend/_small_conv_net.ts";
-import {
-  conv2dBackpropFilterByConv,
-  conv2dBackpropFilterByIm2col,
-} from "../lib/backend/_conv_backprop_filter.ts";
 
 type Backend = "cpu" | "wasm";
 type Kernels = "stock" | "toolkit";
@@ -222,54 +217,6 @@ function kernelSpec(
   };
 }
 
-/**
- * The filter gradient of one of NN2's convolutions at 96 px, batch 32, by each of the toolkit's
- * two general methods (wasm only; the kernel picks im2col there).
- */
-function filterMethodSpec(
-  method: "dilated conv" | "im2col",
-  x: [number, number, number, number],
-  k: number,
-  co: number,
-  stride: number,
-): Spec {
-  const filterShape: [number, number, number, number] = [k, k, x[3], co];
-  const info = tf.backend_util.computeConv2DInfo(x, filterShape, stride, 1, "same");
-  return {
-    op: `filter gradient by ${method}`,
-    shape: `x[${x}] w[${filterShape}] s${stride}`,
-    flops: convFlops(x, k, co, stride),
-    skip: { cpuStock: "-", cpuToolkit: "-", wasmStock: "-" },
-    setup: () => {
-      const xt = rand(x, 1) as tf.Tensor4D;
-      const dy = rand([x[0], info.outHeight, info.outWidth, co], 3) as tf.Tensor4D;
-      const g = {
-        strides: [stride, stride] as [number, number],
-        padTop: info.padInfo.top,
-        padLeft: info.padInfo.left,
-        filterHeight: k,
-        filterWidth: k,
-      };
-      const f = method === "im2col" ? conv2dBackpropFilterByIm2col : conv2dBackpropFilterByConv;
-      return { run: () => tf.tidy(() => f(xt, dy, g)), dispose: () => tf.dispose([xt, dy]) };
-    },
-  };
-}
-
-function filterMethodSpecs(): Spec[] {
-  const shapes: [[number, number, number, number], number, number, number][] = [
-    [[32, 96, 96, 3], 7, 64, 2],
-    [[32, 24, 24, 64], 3, 192, 1],
-    [[32, 12, 12, 96], 3, 128, 1],
-    [[32, 12, 12, 128], 3, 256, 2],
-    [[32, 6, 6, 144], 3, 288, 1],
-  ];
-  return shapes.flatMap(([x, k, co, s]) => [
-    filterMethodSpec("dilated conv", x, k, co, s),
-    filterMethodSpec("im2col", x, k, co, s),
-  ]);
-}
-
 /** NN2's LRN (after conv2's 3×3) and pools at 96 px, batch 32. */
 function nn2KernelSpecs(): Spec[] {
   const lrnAttrs = { depthRadius: 2, bias: 1, alpha: 2e-5, beta: 0.75 };
@@ -325,7 +272,6 @@ function specs(): Spec[] {
     matMulSpec([32, 1024], [128, 1024], false, true),
     stepSpec(32, 16, 16),
     stepSpec(64, 32, 32, { cpuStock: "skip (minutes)" }),
-    ...filterMethodSpecs(),
     ...nn2KernelSpecs(),
   ];
 }

@@ -12,7 +12,6 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { float32Views } from "./_heap_views.ts";
 
 /** Forward geometry the filter gradients need. */
 export interface FilterGeometry {
@@ -194,85 +193,4 @@ export function depthwiseBackpropFilterByConv(
   const out = tf.depthwiseConv2d(xt, f, 1, "valid", "NHWC", g.strides);
   const [, kh, kw] = out.shape;
   return tf.reshape(tf.sum(tf.reshape(out, [kh, kw, n, c]), 2), [kh, kw, c, 1]) as tf.Tensor4D;
-}
-
-/**
- * dL/dfilter of `conv2d` as matrix products over a transposed im2col copy of the input:
- * `dW [kh·kw·ci, co] = colsᵀ [kh·kw·ci, m] · dy [m, co]` (m = n·oh·ow), where row (kh, kw, ci)
- * of `colsᵀ` holds that tap's input value at every output position, written in one typed-array
- * pass (in place on the wasm heap), zero where padded. dy is used as it is (the product's packed
- * right operand) and the result is already in filter order: no transposes, and XNNPACK's matrix
- * product streams its long shared axis far better than the dilated convolution of
- * {@link conv2dBackpropFilterByConv} (1.5–3.6× on NN2's layers; 2.6× on the 7×7 stride-2 RGB
- * layer). The copy is `kh·kw / (sh·sw)` times the input; where it would exceed
- * `maxChunkElements` the batch is split and the partial gradients summed. float32 only. Call
- * inside tf.tidy, from a kernel (it reads the backend synchronously).
- */
-export function conv2dBackpropFilterByIm2col(
-  x: tf.Tensor4D,
-  dy: tf.Tensor4D,
-  g: FilterGeometry,
-  options: FilterByConvOptions = {},
-): tf.Tensor4D {
-  const limit = options.maxChunkElements ?? FILTER_CHUNK_ELEMENTS;
-  const [n] = x.shape;
-  const [, oh, ow] = dy.shape;
-  const perImage = g.filterHeight * g.filterWidth * x.shape[3] * oh * ow;
-  const chunk = Math.max(1, Math.min(n, Math.floor(limit / perImage)));
-  if (chunk >= n) return filterByIm2colOnce(x, dy, g);
-  let sum: tf.Tensor4D | undefined;
-  for (let start = 0; start < n; start += chunk) {
-    const size = Math.min(chunk, n - start);
-    const part = tf.tidy(() => {
-      const xs = tf.slice(x, [start, 0, 0, 0], [size, -1, -1, -1]);
-      const ds = tf.slice(dy, [start, 0, 0, 0], [size, -1, -1, -1]);
-      const p = filterByIm2colOnce(xs, ds, g);
-      return sum ? tf.add(sum, p) : p;
-    });
-    sum?.dispose();
-    sum = part as tf.Tensor4D;
-  }
-  return sum!;
-}
-
-function filterByIm2colOnce(x: tf.Tensor4D, dy: tf.Tensor4D, g: FilterGeometry): tf.Tensor4D {
-  const [n, h, w, ci] = x.shape;
-  const [, oh, ow, co] = dy.shape;
-  const { filterHeight: kh, filterWidth: kw, padTop: pt, padLeft: pl } = g;
-  const [sh, sw] = g.strides;
-  const m = n * oh * ow;
-  const depth = kh * kw * ci;
-  const views = float32Views(tf.engine().backend, [x], [depth, m], "Conv2DBackpropFilter");
-  const [src] = views.inputs;
-  const out = views.output;
-  const imageSize = h * w * ci;
-  for (let a = 0; a < kh; a++) {
-    for (let c = 0; c < kw; c++) {
-      // output columns q whose input column q·sw + c − pl lies inside the image
-      const qLo = Math.min(ow, Math.max(0, Math.ceil((pl - c) / sw)));
-      const qHi = Math.max(qLo, Math.min(ow, Math.floor((w - 1 + pl - c) / sw) + 1));
-      for (let k = 0; k < ci; k++) {
-        let o = ((a * kw + c) * ci + k) * m;
-        for (let b = 0; b < n; b++) {
-          const image = b * imageSize;
-          for (let r = 0; r < oh; r++) {
-            const yy = r * sh + a - pt;
-            if (yy < 0 || yy >= h || qHi === qLo) {
-              out.fill(0, o, o + ow);
-              o += ow;
-              continue;
-            }
-            for (let q = 0; q < qLo; q++) out[o++] = 0;
-            let s = image + yy * w * ci + (qLo * sw + c - pl) * ci + k;
-            const step = sw * ci;
-            for (let q = qLo; q < qHi; q++, s += step) out[o++] = src[s];
-            for (let q = qHi; q < ow; q++) out[o++] = 0;
-          }
-        }
-      }
-    }
-  }
-  const colsT = tf.engine().makeTensorFromTensorInfo(views.finish()) as tf.Tensor2D;
-  const dW = tf.matMul(colsT, tf.reshape(dy, [m, co]) as tf.Tensor2D);
-  return tf.reshape(dW, [kh, kw, ci, co]) as tf.Tensor4D;
 }

@@ -17,8 +17,7 @@ interface WasmLike {
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
 
-/** Whether `backend` keeps its tensors in a wasm heap (tfjs-backend-wasm). */
-export function isWasm(backend: tf.KernelBackend): backend is tf.KernelBackend & WasmLike {
+function isWasm(backend: tf.KernelBackend): backend is tf.KernelBackend & WasmLike {
   const b = backend as unknown as Partial<WasmLike>;
   return typeof b.makeOutput === "function" && typeof b.typedArrayFromHeap === "function";
 }

@@ -4,10 +4,9 @@
  * - `Conv2DBackpropInput`: the input gradient as s×s stride-1 forward convolutions (wasm's own is a
  *   scalar loop; this runs at forward-conv speed on XNNPACK), the reversed sub-filters built in
  *   one typed-array pass (wasm's Reverse cost ~7% of an NN2 training step).
- * - `Conv2DBackpropFilter` (missing on wasm; cpu's own is a very slow loop): on wasm one matmul
- *   over a transposed im2col copy of the input (chunked over the batch when the copy exceeds
- *   64 MiB); a single matmul for 1×1 stride-1 filters; elsewhere (and for other dtypes) one
- *   dilated convolution with the batch as the channel axis, chunked likewise.
+ * - `Conv2DBackpropFilter`: one dilated convolution with the batch as the channel axis, chunked
+ *   over the batch when dy exceeds 64 MiB (missing on wasm; cpu's own is a very slow loop); a
+ *   single matmul for 1×1 stride-1 filters.
  * - `DepthwiseConv2dNativeBackpropInput` / `…Filter`: depthwise convolutions (per-tap products
  *   for channel multipliers > 1).
  * - wasm `MaxPoolGrad`, `AvgPoolGrad`: typed-array loops in place on the wasm heap, 3–4× faster
@@ -35,7 +34,6 @@ import { asTensor, inputOf } from "./_conv_geometry.ts";
 import { conv2dBackpropInputByConv, depthwiseBackpropInputByConv } from "./_conv_backprop_input.ts";
 import {
   conv2dBackpropFilterByConv,
-  conv2dBackpropFilterByIm2col,
   conv2dBackpropFilterByMatMul,
   depthwiseBackpropFilterByConv,
   depthwiseBackpropFilterByTaps,
@@ -47,7 +45,6 @@ import { batchMatMulKernel, fusedMatMulKernel } from "./_batch_mat_mul.ts";
 import { lrnGradKernel, lrnKernel } from "./_lrn_kernels.ts";
 import { transposeKernel } from "./_transpose.ts";
 import { sumKernel } from "./_sum_leading_axes.ts";
-import { isWasm } from "./_heap_views.ts";
 
 /** The backends {@link registerTrainingKernels} knows. */
 export type TrainingBackend = "wasm" | "cpu";
@@ -129,18 +126,13 @@ function fastKernels(slow: (name: string) => KernelFn): Record<string, KernelFn>
       const x = inputOf(args.inputs, "x", "conv backprop");
       const dy = inputOf(args.inputs, "dy", "conv backprop");
       const g = geometry(x.shape as [number, number, number, number], a.filterShape!, a, false);
-      // Measured (bench/backend.ts): a 1×1 stride-1 filter's gradient is a single matmul (on
-      // wasm since BatchMatMul's transposed case is fast, see _batch_mat_mul.ts: 1.3–1.8× the
-      // dilated convolution); every other float32 one is one matmul over a transposed im2col
-      // copy on wasm (1.5–3.6× the dilated convolution on NN2's layers; on cpu it is not
-      // faster), the dilated convolution elsewhere and for other dtypes.
+      // Measured (bench/backend.ts): the dilated convolution wins everywhere except a 1×1
+      // stride-1 filter, where the gradient is a single matmul (on wasm since BatchMatMul's
+      // transposed case is fast, see _batch_mat_mul.ts). A matmul over a transposed im2col copy
+      // was tried: with a fresh dy per call, as in training, it tied (0.86–1.3×).
       const oneMatMul = g.filterHeight === 1 && g.filterWidth === 1 &&
         g.strides[0] === 1 && g.strides[1] === 1;
-      const byConv = oneMatMul
-        ? conv2dBackpropFilterByMatMul
-        : isWasm(args.backend) && x.dtype === "float32" && dy.dtype === "float32"
-        ? conv2dBackpropFilterByIm2col
-        : conv2dBackpropFilterByConv;
+      const byConv = oneMatMul ? conv2dBackpropFilterByMatMul : conv2dBackpropFilterByConv;
       return tf.tidy(() => byConv(asTensor(x), asTensor(dy), g));
     },
     DepthwiseConv2dNativeBackpropInput: (args) => {
