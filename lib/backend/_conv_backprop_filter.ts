@@ -83,12 +83,7 @@ export function conv2dBackpropFilterByMatMul(
   for (let kh = 0; kh < g.filterHeight; kh++) {
     for (let kw = 0; kw < g.filterWidth; kw++) {
       const cols = tf.reshape(tap(xp, kh, kw, dy.shape, g.strides), [m, ci]) as tf.Tensor2D;
-      // The product transposes its first operand ([m, ·] → [·, m]): the narrower of the two.
-      taps.push(
-        ci <= co
-          ? tf.matMul(cols, dy2, true, false)
-          : tf.transpose(tf.matMul(dy2, cols, true, false)) as tf.Tensor2D,
-      );
+      taps.push(tf.matMul(cols, dy2, true, false));
     }
   }
   const stacked = taps.length === 1 ? taps[0] : tf.stack(taps);
