@@ -5,8 +5,8 @@ import { registerTrainingKernels, trainingKernelNames } from "../../lib/backend/
 import { reducePermutation } from "../../lib/backend/_transpose.ts";
 import { createRng } from "../../lib/random/mod.ts";
 
-// The toolkit's wasm Transpose (and the 1×1 filter gradient, whose product it transposes) against the cpu
-// backend's own kernels.
+// The toolkit's wasm Transpose (and the 1×1 filter gradient, whose product it transposes)
+// against the cpu backend's own kernels.
 await useTestBackend();
 await import("@tensorflow/tfjs-backend-wasm");
 registerTrainingKernels("wasm");
