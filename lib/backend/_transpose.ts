@@ -2,12 +2,11 @@
  * `Transpose` of float32 tensors on wasm as cache-blocked typed-array loops, in place on the wasm
  * heap. tfjs-backend-wasm 4.22's own kernel walks the output with a generic index computation
  * per element; the transposes of a training step (the toolkit's filter gradients and transposed
- * matrix products) permute big activations, whose axes reduce (after merging axes that stay
- * adjacent) to one of three patterns handled here:
- * - `[A, B] → [B, A]`, or a batch of them (`[N, A, B] → [N, B, A]`): 32×32 tiles;
- * - `[A, B, C] → [C, B, A]`: per B, a strided A×C tile transpose;
- * - `[A, B, C] → [B, A, C]`: contiguous rows of C, copied with `set`.
- * Every other permutation, and other dtypes, go to the stock kernel.
+ * matrix products) permute big activations. Those whose axes reduce (after merging axes that
+ * stay adjacent) to `[A, B] → [B, A]`, or a batch of them (`[N, A, B] → [N, B, A]`), are copied
+ * here in 32×32 tiles (1.2–3.5× wasm's own on NN2's 1×1 filter gradients' operands). Every
+ * other permutation (the 3-axis ones measured no faster here than on wasm's kernel), and other
+ * dtypes, go to the stock kernel.
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
@@ -45,8 +44,6 @@ export function reducePermutation(
 }
 
 const TILE = 32;
-/** The 3-axis patterns lost to wasm's own kernel when measured (bench/backend.ts): off. */
-const FAST_3D = false;
 
 /** out[j·rows + i] = src[i·cols + j] for an rows×cols matrix at the given offsets. */
 function transpose2d(
@@ -70,31 +67,6 @@ function transpose2d(
   }
 }
 
-/** `[A, B, C] → [C, B, A]`: out[(c·B + b)·A + a] = src[(a·B + b)·C + c]. */
-function transpose3dOuter(
-  src: Float32Array,
-  out: Float32Array,
-  a: number,
-  b: number,
-  c: number,
-): void {
-  const srcRow = b * c; // stride of a in src
-  const outRow = b * a; // stride of c in out
-  for (let bi = 0; bi < b; bi++) {
-    for (let i0 = 0; i0 < a; i0 += TILE) {
-      const i1 = Math.min(a, i0 + TILE);
-      for (let j0 = 0; j0 < c; j0 += TILE) {
-        const j1 = Math.min(c, j0 + TILE);
-        for (let i = i0; i < i1; i++) {
-          let s = i * srcRow + bi * c + j0;
-          let o = j0 * outRow + bi * a + i;
-          for (let j = j0; j < j1; j++, s++, o += outRow) out[o] = src[s];
-        }
-      }
-    }
-  }
-}
-
 /**
  * The fast `Transpose` kernel: the patterns in the module doc on float32, `stock` otherwise.
  */
@@ -105,8 +77,7 @@ export function transposeKernel(stock: () => KernelFn): KernelFn {
     if (x.dtype !== "float32" || perm.length !== x.shape.length) return stock()(args);
     const r = reducePermutation(x.shape, perm);
     const p = r.perm.join();
-    const fast = r.perm.length <= 1 || p === "1,0" || p === "0,2,1" ||
-      (p === "2,1,0" && FAST_3D) || (p === "1,0,2" && FAST_3D);
+    const fast = r.perm.length <= 1 || p === "1,0" || p === "0,2,1";
     if (!fast) return stock()(args);
     const outShape = perm.map((a) => x.shape[a]);
     const views = float32Views(args.backend, [x], outShape, "Transpose");
@@ -115,21 +86,10 @@ export function transposeKernel(stock: () => KernelFn): KernelFn {
     const s = r.shape;
     if (r.perm.length <= 1) out.set(src);
     else if (p === "1,0") transpose2d(src, 0, out, 0, s[0], s[1]);
-    else if (p === "0,2,1") {
+    else {
+      // "0,2,1": a batch of matrices
       const block = s[1] * s[2];
       for (let n = 0; n < s[0]; n++) transpose2d(src, n * block, out, n * block, s[1], s[2]);
-    } else if (p === "2,1,0") transpose3dOuter(src, out, s[0], s[1], s[2]);
-    else {
-      // [A, B, C] → [B, A, C]
-      const [a, b, c] = s;
-      for (let i = 0; i < a; i++) {
-        for (let j = 0; j < b; j++) {
-          const from = (i * b + j) * c;
-          const to = (j * a + i) * c;
-          if (c >= 16) out.set(src.subarray(from, from + c), to);
-          else for (let k = 0; k < c; k++) out[to + k] = src[from + k];
-        }
-      }
     }
     return views.finish();
   };
