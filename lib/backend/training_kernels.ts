@@ -12,8 +12,9 @@
  * - wasm `MaxPoolGrad`, `AvgPoolGrad`: typed-array loops in place on the wasm heap, 3–4× faster
  *   than wasm's own C++ loops, which revisit every window for each input pixel.
  * - wasm `LRN`, `LRNGrad`: running window sums over the channels, in place on the wasm heap
- *   (wasm's own re-sum the window per channel): on NN2's 24×24×192 LRN at batch 32, LRN about
- *   1.3× and LRNGrad about 2× faster (bench/backend.ts; noisy on a loaded machine).
+ *   (wasm's own re-sum the window per channel): in NN2's training step at batch 32, LRN
+ *   1.3–1.8× and LRNGrad 1.6–2× faster (bench/profile.ts and bench/backend.ts on a loaded
+ *   machine; single runs there vary more).
  * - wasm `Transpose` of float32 matrices (and batches of them, after merging adjacent axes):
  *   32×32 tiles in place on the wasm heap, 1.2–3.5× faster than wasm's own on the transposed
  *   operands of the gradients' matrix products; other permutations stay on wasm's kernel.
