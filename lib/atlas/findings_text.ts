@@ -172,7 +172,7 @@ export function atlasFindings<C>(
   // every cell at the extreme rate is named (ties are common with a few seeds)
   const at = (rate: number) => {
     const tied = cells.filter((c) => c.collapseRate === rate);
-    const names = tied.map((c) => options.label(c)).join(", ");
+    const names = tied.map((c) => options.label(c)).join("; ");
     return tied.length === 1
       ? `${names} (${pct(rate)}, ${ci(tied[0].collapseRateCi)})`
       : `${pct(rate)} in ${tied.length} cells (${names})`;
@@ -207,7 +207,7 @@ export function atlasFindings<C>(
     const down = nb.filter((c) => c.collapseRate < base.collapseRate);
     const list = (xs: AtlasCell<C>[]) =>
       xs.sort((a, b) => b.collapseRate - a.collapseRate)
-        .map((c) => `${options.label(c)} (${c.collapsed} of ${c.seeds.length})`).join(", ");
+        .map((c) => `${options.label(c)} (${c.collapsed} of ${c.seeds.length})`).join("; ");
     const upSep = up.filter(separated), upOverlap = up.filter((c) => !separated(c));
     out.push(
       `${

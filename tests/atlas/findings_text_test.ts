@@ -103,7 +103,7 @@ Deno.test("atlasFindings() headline names the highest and lowest cells from the 
   );
   assert.match(text[0], /lowest: cell k=0 \(0%/);
   const tied = atlasFindings([cell(2), cell(0), cell(0)], { label })[0];
-  assert.match(tied, /lowest: 0% in 2 cells \(cell k=0, cell k=0\)\.$/);
+  assert.match(tied, /lowest: 0% in 2 cells \(cell k=0; cell k=0\)\.$/);
   assert.match(text[6], /^cell k=4 against cell k=1: the collapse rate rose from 20% to 80%/);
   assert.match(text[7], /^cell k=0 against cell k=1: the collapse rate fell from 20% to 0%/);
   assert.equal(
