@@ -40,6 +40,7 @@ import {
   type AtlasCell,
   atlasFindings,
   classifyRun,
+  compareFinding,
   formatNumber,
   type HeldOutAccuracy,
   heldOutAccuracy,
@@ -696,6 +697,28 @@ export function analyseAtlas(
     baseline: baseline >= 0 ? baseline : undefined,
     neighbours: baseline >= 0 ? neighbours : [],
   });
+  // Fixes judged by evidence: each cell that differs in one setting from a cell that collapsed
+  // (e.g. "adam lr 0.1, batch-norm" against "adam lr 0.1") — does that one change prevent it?
+  const fixes: string[] = [];
+  for (const c of cells) {
+    for (const parent of cells) {
+      if (parent === c || parent.cell.collapsed === 0) continue;
+      const differ = POINT_KEYS.filter((k) => c.cell.config[k] !== parent.cell.config[k]);
+      // one setting apart (an Adam lr slice cell also names the optimiser: same optimiser here)
+      if (differ.length !== 1) continue;
+      fixes.push(
+        compareFinding(parent.cell, c.cell, {
+          baseLabel: parent.label,
+          label: `${parent.label} with ${differ[0]} ${String(c.cell.config[differ[0]])}`,
+        }),
+      );
+    }
+  }
+  findings.push(
+    ...(fixes.length === 0
+      ? ["No cell differs in one setting from a collapsed cell: no fix could be judged."]
+      : fixes),
+  );
   const summaryCells: AtlasSummaryCell[] = cells.map(({ label, group, cell }) => ({
     label,
     group,
