@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
+import { relativeError } from "../_helpers/compare.ts";
 import { assertNoLeak, slowTests, useTestBackend } from "../_helpers/leak.ts";
 import {
   dnnlUnavailableReason,
@@ -23,18 +24,6 @@ else {
 const ignore = reason !== undefined;
 
 const TOLERANCE = 1e-4;
-
-/** max |a − b| / max |b|: the error relative to the reference's scale. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length, "length mismatch");
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / Math.max(scale, 1e-30);
-}
 
 /** Runs `f` on `backend`, returning its outputs' shapes and values; wasm is active afterwards. */
 async function run(backend: string, f: () => tf.Tensor | tf.Tensor[]) {

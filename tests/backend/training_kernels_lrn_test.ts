@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
+import { outputsOn, relativeError } from "../_helpers/compare.ts";
 import {
   registerTrainingKernels,
   trainingKernelNames,
@@ -15,28 +16,8 @@ registerTrainingKernels("wasm");
 
 const TOLERANCE = 1e-4;
 
-/** max |a − b| / max |b|. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length, "length mismatch");
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / Math.max(scale, 1e-30);
-}
-
 async function valuesOn(backend: "wasm" | "cpu", f: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  try {
-    const out = tf.tidy(f);
-    const values = await Promise.all(out.map((t) => t.data() as Promise<Float32Array>));
-    tf.dispose(out);
-    return values;
-  } finally {
-    await tf.setBackend("wasm");
-  }
+  return (await outputsOn(backend, f)).values as Float32Array[];
 }
 
 Deno.test("LRN and LRNGrad on wasm equal the cpu backend's on random shapes and attributes", async () => {

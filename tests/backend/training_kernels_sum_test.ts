@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
+import { outputsOn } from "../_helpers/compare.ts";
 import { registerTrainingKernels, trainingKernelNames } from "../../lib/backend/mod.ts";
 import { createRng } from "../../lib/random/mod.ts";
 
@@ -14,16 +15,8 @@ async function valuesOn(
   backend: "wasm" | "cpu",
   f: () => tf.Tensor,
 ): Promise<{ values: Float32Array | Int32Array; shape: number[] }> {
-  await tf.setBackend(backend);
-  try {
-    const out = tf.tidy(f);
-    const values = await out.data() as Float32Array | Int32Array;
-    const shape = out.shape;
-    out.dispose();
-    return { values, shape };
-  } finally {
-    await tf.setBackend("wasm");
-  }
+  const out = await outputsOn(backend, f);
+  return { values: out.values[0], shape: out.shapes[0] };
 }
 
 Deno.test("Sum on wasm equals the cpu backend's over leading and other axes", async () => {

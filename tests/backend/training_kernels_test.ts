@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
+import { relativeError } from "../_helpers/compare.ts";
 import {
   registerTrainingKernels,
   trainingKernelNames,
@@ -17,18 +18,6 @@ await import("@tensorflow/tfjs-backend-wasm");
 registerTrainingKernels("wasm");
 
 const TOLERANCE = 1e-4;
-
-/** max |a − b| / max |b|: the error relative to the reference's scale. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length, "length mismatch");
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / Math.max(scale, 1e-30);
-}
 
 /** Runs `f` on `backend` (toolkit kernels or stock) and returns the values of what it returns. */
 async function valuesOn(

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
+import { outputsOn } from "../_helpers/compare.ts";
 import { registerTrainingKernels, trainingKernelNames } from "../../lib/backend/mod.ts";
 import { reducePermutation } from "../../lib/backend/_transpose.ts";
 import { createRng } from "../../lib/random/mod.ts";
@@ -12,15 +13,7 @@ await import("@tensorflow/tfjs-backend-wasm");
 registerTrainingKernels("wasm");
 
 async function valuesOn(backend: "wasm" | "cpu", f: () => tf.Tensor): Promise<Float32Array> {
-  await tf.setBackend(backend);
-  try {
-    const out = tf.tidy(f);
-    const values = await out.data() as Float32Array;
-    out.dispose();
-    return values;
-  } finally {
-    await tf.setBackend("wasm");
-  }
+  return (await outputsOn(backend, f)).values[0] as Float32Array;
 }
 
 Deno.test("reducePermutation() merges adjacent axes and drops size-1 axes", () => {

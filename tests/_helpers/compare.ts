@@ -1,0 +1,40 @@
+/**
+ * Helpers of the kernel tests that run a candidate on one backend and a reference on another.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import assert from "node:assert/strict";
+
+/** max |a − b| / max |b|: the error relative to the reference's scale. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length, "length mismatch");
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / Math.max(scale, 1e-30);
+}
+
+/**
+ * Runs `f` on `backend` inside tidy, reads its output(s) and disposes them, then makes `restore`
+ * (default "wasm") the active backend again.
+ */
+export async function outputsOn(
+  backend: string,
+  f: () => tf.Tensor | tf.Tensor[],
+  restore = "wasm",
+): Promise<{ values: (Float32Array | Int32Array)[]; shapes: number[][] }> {
+  await tf.setBackend(backend);
+  try {
+    const out = tf.tidy(f);
+    const list = Array.isArray(out) ? out : [out];
+    const values = await Promise.all(list.map((t) => t.data() as Promise<Float32Array>));
+    const shapes = list.map((t) => t.shape);
+    tf.dispose(list);
+    return { values, shapes };
+  } finally {
+    await tf.setBackend(restore);
+  }
+}
