@@ -42,6 +42,15 @@ type Config = Omit<RealFaceDataConfig, "size"> & {
   k: number;
   optimizer: string;
   lr: number;
+  /** "constant", or "cosine" to 0 over the `minutes` budget (over `steps` without one). */
+  schedule: string;
+  /**
+   * Weight λ of embedding distillation from the frozen pretrained net (0: none): the loss adds
+   * λ · mean‖f(x̃) − f₀(x)‖², f₀ the pretrained net on the clean photo x, f the net being tuned on
+   * the photo it sees (degraded or clean) — degraded faces are pulled to where the pretrained net
+   * puts their clean versions, clean faces are kept where they were.
+   */
+  distillWeight: number;
   warmupSteps: number;
   augment: boolean;
   miner: string;
@@ -67,12 +76,14 @@ const base: Config = {
   degrade: "lowres-grey:32",
   degradeFraction: 0.5,
   modes: ["full", "trunk"],
-  steps: 400,
-  minutes: 40,
+  steps: 100000,
+  minutes: 20,
   p: 10,
   k: 4,
   optimizer: "adam",
   lr: 1e-4,
+  schedule: "cosine",
+  distillWeight: 1,
   warmupSteps: 20,
   augment: true,
   miner: "semihard",
@@ -134,10 +145,14 @@ export const fineTune = defineExperiment({
   choices: {
     modes: ["full", "trunk"],
     optimizer: ["adam", "adagrad", "sgd", "momentum"],
+    schedule: ["constant", "cosine"],
     miner: ["semihard", "hardest", "batchAll", "random", "all"],
   },
   validate(config) {
     parseDegrade(config.degrade);
+    if (!(Number.isFinite(config.distillWeight) && config.distillWeight >= 0)) {
+      throw new Error(`fine-tune: 'distillWeight' must be ≥ 0, got ${config.distillWeight}`);
+    }
     if (!(config.degradeFraction >= 0 && config.degradeFraction <= 1)) {
       throw new Error(
         `fine-tune: 'degradeFraction' must be in [0, 1], got ${config.degradeFraction}`,
@@ -189,6 +204,7 @@ export const fineTune = defineExperiment({
     };
     const mode = config.modes[0] as FaceRecognitionFreeze | "full" | undefined;
     const model = await faceRecognitionNet({ freeze: mode === "trunk" ? "trunk" : "none" });
+    let teacher: Awaited<ReturnType<typeof faceRecognitionNet>> | undefined;
     try {
       if (!mode) {
         return {
@@ -200,7 +216,8 @@ export const fineTune = defineExperiment({
       const valSets = sets.filter((s) => s.name.startsWith("val"));
       // One run folder per resolved config: a rerun of the same cell resumes its checkpoints.
       const outDir = `${ctx.dataDir}/models/fine-tune-${ctx.preset}-${mode}-${configHash(config)}`;
-      const bar = ctx.progress(config.steps, ctx.cell, "step");
+      const bar = ctx.progress(config.minutes > 0 ? undefined : config.steps, ctx.cell, "step");
+      teacher = config.distillWeight > 0 ? await faceRecognitionNet({ freeze: "none" }) : undefined;
       const { outcome } = await trainOnFaces(data.train, {
         config: {
           model,
@@ -210,7 +227,11 @@ export const fineTune = defineExperiment({
           k: config.k,
           optimizer: config.optimizer as OptimizerName,
           lr: config.lr,
-          schedule: { kind: "constant", warmupSteps: config.warmupSteps },
+          schedule: {
+            kind: config.schedule as "constant" | "cosine",
+            warmupSteps: config.warmupSteps,
+          },
+          distillWeight: config.distillWeight,
           augment: config.augment,
           miner: config.miner as MinerName,
           margin: config.margin,
@@ -221,6 +242,7 @@ export const fineTune = defineExperiment({
         },
         degrade: config.degrade,
         degradeFraction: config.degradeFraction,
+        teacher,
         minutes: config.minutes,
         evalSets: valSets,
         everyMinutes: config.evalEveryMinutes,
@@ -236,6 +258,7 @@ export const fineTune = defineExperiment({
       return { model: `fine-tuned (${mode})`, sets: numbers, training: outcome, data: about };
     } finally {
       model.dispose();
+      teacher?.dispose();
     }
   },
   analyse(cells, config) {

@@ -16,3 +16,4 @@ export * from "./loss_entry.ts";
 export * from "./loss_registry.ts";
 export * from "./create_loss.ts";
 export * from "./collapse_table.ts";
+export * from "./distillation_loss.ts";

@@ -8,6 +8,7 @@
 export * from "./face_crops.ts";
 export * from "./people_split.ts";
 export * from "./degrade_batches.ts";
+export * from "./teacher_targets.ts";
 export * from "./pair_sets.ts";
 export * from "./real_face_data.ts";
 export * from "./train_on_faces.ts";

@@ -13,12 +13,13 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { Progress } from "../cli/mod.ts";
+import { formatDuration, type Progress } from "../cli/mod.ts";
 import { createPkLoader, type Dataset } from "../data/mod.ts";
 import { saveModel } from "../model/mod.ts";
 import { LOSSES } from "../losses/mod.ts";
 import { type TrainConfig, trainEmbedding, type TrainResult } from "../train/mod.ts";
 import { degradeBatches } from "./degrade_batches.ts";
+import { teacherTargets } from "./teacher_targets.ts";
 import { type CurvePoint, type PairSet, type SetNumbers, timedEvaluation } from "./pair_sets.ts";
 
 /** Options of {@link trainOnFaces}. */
@@ -29,7 +30,16 @@ export interface TrainOnFacesOptions {
   degrade?: string;
   /** Share of each batch degraded. Default 1. */
   degradeFraction?: number;
-  /** Stop after this many minutes of training (0: run all steps). Default 0. */
+  /**
+   * A frozen teacher for embedding distillation (with `config.distillWeight` > 0): it embeds each
+   * batch's images before `degrade`, and the student is pulled to those embeddings.
+   */
+  teacher?: tf.LayersModel;
+  /**
+   * Stop after this many minutes of training (0: run all steps). Default 0. With a "cosine"
+   * schedule (and no `progress` clock of its own) the cosine then runs over these minutes of wall
+   * time, reaching its floor when the budget ends, instead of over `steps`.
+   */
   minutes?: number;
   /** Pair sets measured along training and at the end. */
   evalSets?: readonly PairSet[];
@@ -46,6 +56,10 @@ export interface TrainOnFacesOptions {
   minImages?: number;
   /** Run folder (metrics, checkpoints, report, `model/`); resumes when it holds a checkpoint. */
   outDir?: string;
+  /**
+   * Step progress. With a `minutes` budget each tick also shows the budget's time left ("left"),
+   * so give a progress without a total there (the steps are not what ends the run).
+   */
   progress?: Progress;
   signal?: AbortSignal;
 }
@@ -102,6 +116,11 @@ export async function trainOnFaces(
   if (!(Number.isInteger(minImages) && minImages >= 1)) {
     throw new Error(`trainOnFaces: 'minImages' must be an integer ≥ 1, got ${minImages}`);
   }
+  if ((c.distillWeight ?? 0) > 0 && !options.teacher) {
+    throw new Error(
+      `trainOnFaces: 'distillWeight' ${c.distillWeight} needs a 'teacher' model (its embeddings are the targets)`,
+    );
+  }
   const seed = c.seed ?? 0;
   const lossName = c.loss ?? "triplet";
   if (!(lossName in LOSSES)) {
@@ -109,12 +128,22 @@ export async function trainOnFaces(
       `trainOnFaces: unknown loss '${lossName}'; expected one of ${Object.keys(LOSSES).join(", ")}`,
     );
   }
-  const config = LOSSES[lossName].needsClasses
-    ? {
-      ...c,
-      lossOptions: { numClasses: train.identities.length, ...c.lossOptions },
-    } as typeof c
-    : c;
+  let budgetStart = performance.now();
+  const byTime = minutes > 0 && c.schedule?.kind === "cosine" && !c.schedule.progress;
+  const config = {
+    ...c,
+    ...(LOSSES[lossName].needsClasses
+      ? { lossOptions: { numClasses: train.identities.length, ...c.lossOptions } }
+      : {}),
+    ...(byTime
+      ? {
+        schedule: {
+          ...c.schedule,
+          progress: () => (performance.now() - budgetStart) / (minutes * 60000),
+        },
+      }
+      : {}),
+  } as typeof c;
   const loader = (s: number) => {
     const pk = createPkLoader(train, {
       p: c.p ?? 10,
@@ -124,9 +153,13 @@ export async function trainOnFaces(
       augment: c.augment ?? false,
       minImages,
     });
+    const taught = options.teacher ? teacherTargets(pk, options.teacher) : pk;
     return options.degrade && options.degrade !== "none"
-      ? degradeBatches(pk, options.degrade, { fraction: options.degradeFraction ?? 1, seed: s + 7 })
-      : pk;
+      ? degradeBatches(taught, options.degrade, {
+        fraction: options.degradeFraction ?? 1,
+        seed: s + 7,
+      })
+      : taught;
   };
   const timed = timedEvaluation(options.evalSets ?? [], {
     everyMinutes: options.everyMinutes ?? 0,
@@ -134,6 +167,7 @@ export async function trainOnFaces(
     flip: options.flip ?? false,
   });
   const budget = new AbortController();
+  budgetStart = performance.now();
   const timer = minutes > 0 ? setTimeout(() => budget.abort(), minutes * 60000) : undefined;
   const onOuter = () => budget.abort();
   options.signal?.addEventListener("abort", onOuter);
@@ -148,7 +182,12 @@ export async function trainOnFaces(
   try {
     result = await trainEmbedding({ ...config, seed, loader }, {
       signal: budget.signal,
-      progress: options.progress ?? false,
+      progress: options.progress && minutes > 0
+        ? budgetProgress(
+          options.progress,
+          () => minutes * 60 - (performance.now() - budgetStart) / 1000,
+        )
+        : options.progress ?? false,
       callbacks: options.evalSets?.length ? [timed] : [],
       outDir: options.outDir,
       resume,
@@ -180,4 +219,20 @@ export async function trainOnFaces(
     loadAverage: Deno.loadavg?.()[0],
   };
   return { outcome, model: result.model };
+}
+
+/** `progress` whose ticks also show the time left of a wall-clock budget. */
+function budgetProgress(progress: Progress, secondsLeft: () => number): Progress {
+  return {
+    tick: (n, info) =>
+      progress.tick(n, { ...info, left: formatDuration(Math.max(0, secondsLeft())) }),
+    fail: (n) => progress.fail(n),
+    done: () => progress.done(),
+    get count() {
+      return progress.count;
+    },
+    get failures() {
+      return progress.failures;
+    },
+  };
 }

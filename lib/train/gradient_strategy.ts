@@ -25,6 +25,8 @@ export interface StepBatch {
   labels: Int32Array;
   /** The no-gradient embeddings and their one distance matrix. */
   view: BatchView;
+  /** A teacher's embeddings of the images (the distillation term's targets), when given. */
+  targets?: tf.Tensor2D;
 }
 
 /** What a strategy returns. The caller disposes `loss` and `grads`. */
@@ -60,4 +62,6 @@ export interface StrategyParts {
   variables: tf.Variable[];
   loss: EmbeddingLoss;
   reducer: Reducer;
+  /** Weight of the distillation term against `StepBatch.targets` (0 or absent: none). */
+  distillWeight?: number;
 }

@@ -6,6 +6,9 @@
  * import { createSchedule } from "./schedule.ts";
  * const lr = createSchedule({ kind: "cosine", lr: 0.1, steps: 100, warmupSteps: 10 });
  * console.assert(lr(0) < lr(9) && Math.abs(lr(10) - 0.1) < 1e-12 && lr(100) < 1e-9);
+ * // Over a wall-clock budget: half the budget gone → half the peak.
+ * const half = createSchedule({ kind: "cosine", lr: 0.1, progress: () => 0.5 });
+ * console.assert(Math.abs(half(5) - 0.05) < 1e-12);
  * ```
  * @module
  */
@@ -31,6 +34,12 @@ export interface ScheduleOptions {
   stepSize?: number;
   /** Floor of the cosine schedule. Default 0. */
   minLr?: number;
+  /**
+   * "cosine" only: where the run stands, in [0, 1], read at each step instead of step/steps — a
+   * wall-clock budget's elapsed fraction, so the rate reaches `minLr` when the budget ends however
+   * many steps fit. Values outside [0, 1] are clamped. The warm-up still counts steps.
+   */
+  progress?: () => number;
 }
 
 /** Returns lr(step) for 0-based step. Errors name the bad option. */
@@ -43,8 +52,14 @@ export function createSchedule(options: ScheduleOptions): (step: number) => numb
   const warm = options.warmupSteps ?? 0;
   const gamma = options.gamma ?? 0.1, stepSize = options.stepSize ?? 1000;
   const minLr = options.minLr ?? 0;
-  if (kind === "cosine" && !(options.steps && options.steps > 0)) {
-    throw new Error(`createSchedule: cosine needs 'steps' > 0, got ${options.steps}`);
+  const progress = options.progress;
+  if (progress !== undefined && typeof progress !== "function") {
+    throw new Error(`createSchedule: 'progress' must be a function returning [0, 1]`);
+  }
+  if (kind === "cosine" && !progress && !(options.steps && options.steps > 0)) {
+    throw new Error(
+      `createSchedule: cosine needs 'steps' > 0 or a 'progress' clock, got ${options.steps}`,
+    );
   }
   if (kind === "step" && !(stepSize > 0)) {
     throw new Error(`createSchedule: 'stepSize' must be > 0, got ${stepSize}`);
@@ -56,8 +71,8 @@ export function createSchedule(options: ScheduleOptions): (step: number) => numb
       case "step":
         return base * Math.pow(gamma, Math.floor(step / stepSize));
       case "cosine": {
-        const total = Math.max(1, options.steps! - warm);
-        const t = Math.min(1, Math.max(0, (step - warm) / total));
+        const raw = progress ? progress() : (step - warm) / Math.max(1, options.steps! - warm);
+        const t = Math.min(1, Math.max(0, Number.isFinite(raw) ? raw : 0));
         return minLr + (base - minLr) * 0.5 * (1 + Math.cos(Math.PI * t));
       }
       default: {

@@ -29,6 +29,11 @@ export interface TrainBatch {
   images: tf.Tensor4D;
   labels: Int32Array | ArrayLike<number>;
   paths?: string[];
+  /**
+   * A teacher's embeddings of the batch's images, [N, D] (e.g. of the clean photos before a
+   * degradation): the targets of the `distillWeight` term. Disposed with the batch.
+   */
+  targets?: tf.Tensor2D;
 }
 
 /** A source of batches (lib/data's PK loader fits), optionally with resumable state. */
@@ -80,6 +85,12 @@ export interface TrainConfigBase {
   schedule?: Omit<ScheduleOptions, "lr" | "steps">;
   /** L2 weight decay on kernels. Default 0. */
   weightDecay?: number;
+  /**
+   * Weight λ of an embedding-distillation term added to the reduced loss: λ · mean over the batch of
+   * ‖e − t‖² (lib/losses `distillationLoss`) against each batch's `targets`, which the loader must
+   * give. Whole-batch online training only. Default 0 (none).
+   */
+  distillWeight?: number;
   /** Clip gradients by global norm; 0 disables. Default 0. */
   clipNorm?: number;
   /** Total steps. Required. */

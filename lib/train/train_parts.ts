@@ -126,7 +126,13 @@ export async function buildTrainParts(config: TrainConfig): Promise<TrainParts> 
       ...lossVariables,
     ];
     const rng = createRng(seed + 2);
-    const strategy = createGradientStrategy({ model, variables, loss, reducer }, {
+    const strategy = createGradientStrategy({
+      model,
+      variables,
+      loss,
+      reducer,
+      distillWeight: config.distillWeight ?? 0,
+    }, {
       mode: config.mode ?? d.mode,
       distance,
       margin,

@@ -51,7 +51,11 @@ export function createStepRunner(
       const lr = parts.lrAt(step - 1);
       let view: BatchView | undefined, g: StepGradients | undefined;
       const dispose = () => {
-        tf.dispose([images, ...(g?.loss ? [g.loss] : [])]);
+        tf.dispose([
+          images,
+          ...(batch.targets ? [batch.targets] : []),
+          ...(g?.loss ? [g.loss] : []),
+        ]);
         tf.dispose(Object.values(g?.grads ?? {}));
         disposeBatchView(view);
       };
@@ -61,7 +65,7 @@ export function createStepRunner(
           chunk,
           training: config.miningTraining ?? d.miningTraining,
         });
-        g = await parts.strategy.gradients({ images, labels, view });
+        g = await parts.strategy.gradients({ images, labels, view, targets: batch.targets });
         const loss = g.loss ? (await g.loss.data())[0] : 0;
         let gradNorm = 0;
         if (g.loss) {

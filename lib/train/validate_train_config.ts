@@ -122,6 +122,16 @@ export function validateTrainConfig<T extends TrainConfig>(config: T): T {
   number("margin", c.margin, {});
   number("weightDecay", c.weightDecay, { min: 0 });
   number("clipNorm", c.clipNorm, { min: 0 });
+  number("distillWeight", c.distillWeight, { min: 0 });
+  if (
+    (c.distillWeight ?? 0) > 0 && ((c.mode ?? "online") !== "online" || (c.microBatch ?? 0) > 0)
+  ) {
+    throw new Error(
+      `${where}: 'distillWeight' needs whole-batch online training (mode 'online', microBatch 0), got mode '${
+        c.mode ?? "online"
+      }', microBatch ${c.microBatch ?? 0}`,
+    );
+  }
   number("seed", c.seed, { int: true });
   number("microBatch", c.microBatch, { int: true, min: 0 });
   if (c.microBatch !== undefined && c.microBatch > 0 && c.microBatch < 3) {

@@ -28,3 +28,28 @@ Deno.test("createSchedule() names the bad option", () => {
   assert.throws(() => createSchedule({ lr: -1 }), /'lr' must be a positive number, got -1/);
   assert.throws(() => createSchedule({ kind: "cosine", lr: 1 }), /cosine needs 'steps'/);
 });
+
+Deno.test("createSchedule() cosine over a progress clock: follows the clock, not the step; warm-up still by step", () => {
+  let at = 0;
+  const lr = createSchedule({
+    kind: "cosine",
+    lr: 0.2,
+    warmupSteps: 4,
+    minLr: 0.01,
+    progress: () => at,
+  });
+  assert.ok(Math.abs(lr(0) - 0.05) < 1e-12); // warm-up: step 0 of 4
+  assert.ok(Math.abs(lr(1000) - 0.2) < 1e-12); // clock at 0: the peak, whatever the step
+  at = 0.5;
+  assert.ok(Math.abs(lr(5) - 0.105) < 1e-12);
+  at = 1;
+  assert.ok(Math.abs(lr(6) - 0.01) < 1e-12);
+  at = 7; // past the budget: clamped to the floor
+  assert.ok(Math.abs(lr(7) - 0.01) < 1e-12);
+  at = NaN; // a clock that cannot read: treated as the start
+  assert.ok(Math.abs(lr(8) - 0.2) < 1e-12);
+  assert.throws(
+    () => createSchedule({ kind: "cosine", lr: 1, progress: 3 as unknown as () => number }),
+    /'progress' must be a function/,
+  );
+});
