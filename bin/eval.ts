@@ -43,6 +43,7 @@
  * error, 130 interrupted.
  * @module
  */
+import { fnv1aHex } from "../lib/fs/mod.ts";
 import { parseArgs } from "@std/cli";
 import { type BackendPreference, initBackend } from "../lib/backend/mod.ts";
 import {
@@ -86,13 +87,6 @@ function numberFlag(flags: Record<string, unknown>, key: string, fallback: numbe
   const n = Number(v);
   if (!Number.isFinite(n)) throw new UsageError(`eval: --${key} must be a number, got '${v}'`);
   return n;
-}
-
-/** FNV-1a of a string, 8 hex digits (names the cache folder of a data folder). */
-function hash8(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, "0");
 }
 
 /**
@@ -262,7 +256,10 @@ export async function main(args: string[]): Promise<number> {
       const real = await Deno.realPath(dataDir);
       const base = real.split("/").filter(Boolean).pop() ?? "data";
       const cache = (flags.cache as string | undefined) ??
-        new URL(`../data/cache/eval/${base}-${hash8(real)}-${embedder.inputSize}`, import.meta.url)
+        new URL(
+          `../data/cache/eval/${base}-${fnv1aHex(real)}-${embedder.inputSize}`,
+          import.meta.url,
+        )
           .pathname;
       log(
         `preprocessing photos of ${dataDir} at ${embedder.inputSize}×${embedder.inputSize} into ${cache}`,

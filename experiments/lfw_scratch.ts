@@ -16,6 +16,7 @@
  * "-singletons" also one per person with a single photo (never a validation person).
  * @module
  */
+import { fnv1aHex } from "../lib/fs/mod.ts";
 import { createProgress } from "../lib/cli/mod.ts";
 import { defineExperiment } from "../lib/experiment/mod.ts";
 import { evaluatePairs, faceApiEmbedder } from "../lib/eval/mod.ts";
@@ -473,10 +474,7 @@ export const lfwScratch = defineExperiment({
 
 /** FNV-1a of the config's JSON, 8 hex digits (one run folder per resolved config). */
 function configHash(config: Config): string {
-  const text = JSON.stringify(config);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, "0");
+  return fnv1aHex(JSON.stringify(config));
 }
 
 /** face-api's pretrained net with its own pipeline (box alignment) on the DevTest pairs. */

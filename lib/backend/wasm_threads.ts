@@ -23,6 +23,7 @@
  * output is summed in the same order whatever the thread count.
  * @module
  */
+import { fnv1aHex } from "../fs/fnv1a.ts";
 import * as tf from "@tensorflow/tfjs";
 import { createRequire } from "node:module";
 
@@ -75,16 +76,6 @@ export function defaultWasmThreads(): number {
   }
   const cores = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 1 : 1;
   return Math.max(1, Math.min(MAX_WASM_THREADS, cores));
-}
-
-/** Small FNV-1a hash, to name the worker file by its content. */
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, "0");
 }
 
 /** Applies one textual patch that must match exactly once. */
@@ -164,7 +155,7 @@ async function loadThreadedModule(
   );
   const mainPath = writeOnce(
     dir,
-    `tfjs-wasm-${WASM_PACKAGE_VERSION}-threaded-main-${fnv1a(main)}.cjs`,
+    `tfjs-wasm-${WASM_PACKAGE_VERSION}-threaded-main-${fnv1aHex(main)}.cjs`,
     main,
   );
   const factory = require(mainPath) as (config: object) => Promise<EmscriptenModule>;
@@ -172,7 +163,7 @@ async function loadThreadedModule(
   const worker = patchedWorkerSource(wasmWorkerContents);
   const workerPath = writeOnce(
     dir,
-    `tfjs-wasm-${WASM_PACKAGE_VERSION}-pthread-worker-${fnv1a(worker)}.cjs`,
+    `tfjs-wasm-${WASM_PACKAGE_VERSION}-pthread-worker-${fnv1aHex(worker)}.cjs`,
     worker,
   );
   const binary = wasmBinary ?? Deno.readFileSync(wasmPath);

@@ -12,6 +12,7 @@
  * ```
  * @module
  */
+import { fnv1aHex } from "../fs/mod.ts";
 import type { BackendPreference } from "../backend/mod.ts";
 import type { Progress } from "../cli/mod.ts";
 import { preprocessDataset, readManifest } from "../data/mod.ts";
@@ -50,13 +51,6 @@ export interface FaceCrops {
 
 const REPO_CACHE = new URL("../../data/cache/eval", import.meta.url).pathname;
 
-/** FNV-1a of a string as 8 hex digits (the eval CLI's cache naming). */
-function hash8(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, "0");
-}
-
 /**
  * The cache folder of a photo folder's crops at `size` (as `deno task eval` names it).
  *
@@ -72,7 +66,7 @@ function hash8(s: string): string {
  */
 export function faceCropCacheDir(realDir: string, size: number, cacheRoot: string): string {
   const base = realDir.split("/").filter(Boolean).pop() ?? "data";
-  return `${cacheRoot.replace(/\/+$/, "")}/${base}-${hash8(realDir)}-${size}`;
+  return `${cacheRoot.replace(/\/+$/, "")}/${base}-${fnv1aHex(realDir)}-${size}`;
 }
 
 /**

@@ -5,6 +5,7 @@
  * the same partition from the path alone, whatever order its file system lists files in.
  * @module
  */
+import { fnv1a32 } from "../../fs/fnv1a.ts";
 
 /** One shard: `k` in 1..n (1-based, like `--shard 1/4` … `--shard 4/4`). */
 export interface Shard {
@@ -30,23 +31,8 @@ export function parseShard(text: string): Shard {
   return { k, n };
 }
 
-/**
- * FNV-1a 32-bit hash of a string's UTF-8 bytes.
- *
- * @example
- * ```ts
- * import { fnv1a32 } from "./shard.ts";
- * console.assert(fnv1a32("") === 0x811c9dc5);
- * ```
- */
-export function fnv1a32(text: string): number {
-  let h = 0x811c9dc5;
-  for (const b of new TextEncoder().encode(text)) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
+/** FNV-1a 32-bit of a string's UTF-8 bytes (lib/fs's, re-exported where shards always took it). */
+export { fnv1a32 };
 
 /**
  * The 1-based shard a relative path belongs to among `n`.
