@@ -129,20 +129,14 @@ export async function trainOnFaces(
     );
   }
   let budgetStart = performance.now();
-  const byTime = minutes > 0 && c.schedule?.kind === "cosine" && !c.schedule.progress;
+  const elapsed = () => performance.now() - budgetStart;
+  const schedule = scheduleOverBudget(c.schedule, minutes, elapsed);
   const config = {
     ...c,
     ...(LOSSES[lossName].needsClasses
       ? { lossOptions: { numClasses: train.identities.length, ...c.lossOptions } }
       : {}),
-    ...(byTime
-      ? {
-        schedule: {
-          ...c.schedule,
-          progress: () => (performance.now() - budgetStart) / (minutes * 60000),
-        },
-      }
-      : {}),
+    ...(schedule ? { schedule } : {}),
   } as typeof c;
   const loader = (s: number) => {
     const pk = createPkLoader(train, {
@@ -185,7 +179,7 @@ export async function trainOnFaces(
       progress: options.progress && minutes > 0
         ? budgetProgress(
           options.progress,
-          () => minutes * 60 - (performance.now() - budgetStart) / 1000,
+          () => minutes * 60 - elapsed() / 1000,
         )
         : options.progress ?? false,
       callbacks: options.evalSets?.length ? [timed] : [],
@@ -221,8 +215,42 @@ export async function trainOnFaces(
   return { outcome, model: result.model };
 }
 
-/** `progress` whose ticks also show the time left of a wall-clock budget. */
-function budgetProgress(progress: Progress, secondsLeft: () => number): Progress {
+/**
+ * A "cosine" schedule without a clock of its own, run over a wall-clock budget of `minutes`:
+ * the same schedule with `progress` = elapsedMs() / budget. Anything else (another kind, no
+ * budget, a clock already set) is returned as it was.
+ *
+ * @example
+ * ```ts
+ * import { scheduleOverBudget } from "./train_on_faces.ts";
+ * const s = scheduleOverBudget({ kind: "cosine" }, 2, () => 60000)!;
+ * console.assert(s.progress!() === 0.5);
+ * ```
+ */
+export function scheduleOverBudget<S extends { kind?: string; progress?: () => number }>(
+  schedule: S | undefined,
+  minutes: number,
+  elapsedMs: () => number,
+): S | undefined {
+  if (!schedule || !(minutes > 0) || schedule.kind !== "cosine" || schedule.progress) {
+    return schedule;
+  }
+  return { ...schedule, progress: () => elapsedMs() / (minutes * 60000) };
+}
+
+/**
+ * `progress` whose ticks also show the time left of a wall-clock budget (`left`, h:mm:ss or m:ss).
+ *
+ * @example
+ * ```ts
+ * import { createProgress } from "../cli/mod.ts";
+ * import { budgetProgress } from "./train_on_faces.ts";
+ * const p = budgetProgress(createProgress(undefined, { mode: "silent" }), () => 90);
+ * p.tick(1, { loss: 0.1 });
+ * console.assert(p.count === 1);
+ * ```
+ */
+export function budgetProgress(progress: Progress, secondsLeft: () => number): Progress {
   return {
     tick: (n, info) =>
       progress.tick(n, { ...info, left: formatDuration(Math.max(0, secondsLeft())) }),

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
 import { generateSynth } from "../../lib/data/mod.ts";
 import { createModel } from "../../lib/model/mod.ts";
-import { trainOnFaces } from "../../lib/real_faces/mod.ts";
+import { budgetProgress, scheduleOverBudget, trainOnFaces } from "../../lib/real_faces/mod.ts";
 import type { Dataset } from "../../lib/data/mod.ts";
 
 await useTestBackend();
@@ -67,4 +67,48 @@ Deno.test("trainOnFaces: a class loss gets one class per person; minImages 1 sam
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("scheduleOverBudget: a cosine schedule follows the budget's elapsed share; others unchanged", () => {
+  let ms = 0;
+  const start: { kind: "cosine"; warmupSteps: number; progress?: () => number } = {
+    kind: "cosine",
+    warmupSteps: 3,
+  };
+  const s = scheduleOverBudget(start, 10, () => ms)!;
+  assert.equal(s.warmupSteps, 3);
+  assert.equal(s.progress!(), 0);
+  ms = 5 * 60000;
+  assert.equal(s.progress!(), 0.5);
+  const constant = { kind: "constant" as const };
+  assert.equal(scheduleOverBudget(constant, 10, () => ms), constant);
+  const noBudget = { kind: "cosine" as const };
+  assert.equal(scheduleOverBudget(noBudget, 0, () => ms), noBudget);
+  const own = { kind: "cosine" as const, progress: () => 0.25 };
+  assert.equal(scheduleOverBudget(own, 10, () => ms), own);
+  assert.equal(scheduleOverBudget(undefined, 10, () => ms), undefined);
+});
+
+Deno.test("budgetProgress: each tick carries the budget's time left, never below 0", () => {
+  const seen: Record<string, number | string>[] = [];
+  let count = 0;
+  const inner = {
+    tick: (n = 1, info?: Record<string, number | string>) => {
+      count += n;
+      seen.push(info ?? {});
+    },
+    fail: () => {},
+    done: () => {},
+    get count() {
+      return count;
+    },
+    failures: 0,
+  };
+  let left = 125;
+  const p = budgetProgress(inner, () => left);
+  p.tick(1, { loss: 0.5 });
+  left = -3;
+  p.tick(2);
+  assert.deepEqual(seen, [{ loss: 0.5, left: "2:05" }, { left: "0:00" }]);
+  assert.equal(p.count, 3);
 });
