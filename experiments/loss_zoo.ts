@@ -11,6 +11,7 @@
 import { MINER_NAMES, type MinerName } from "../lib/losses/mod.ts";
 import {
   defineExperiment,
+  gridSweep,
   LOSS_SPECS,
   lossSettings,
   type LossSettingsConfig,
@@ -74,7 +75,7 @@ export const lossZoo = defineExperiment({
   },
   choices: { ...TRAINING_CHOICES, losses: LOSS_SPECS, miner: MINER_NAMES },
   validate: (config) => validateTrainingConfig("loss-zoo", config),
-  sweep: (config) => config.losses.map((loss) => ({ name: loss, set: { losses: [loss] } })),
+  sweep: (config) => gridSweep(config, ["losses"], ([loss]) => String(loss)),
   async cell(config, ctx): Promise<VariantOutcome> {
     const data = await trainingData(ctx, config);
     const train = variantTrainConfig(config, {

@@ -16,6 +16,7 @@
 import { MINER_NAMES, type MinerName } from "../lib/losses/mod.ts";
 import {
   defineExperiment,
+  gridSweep,
   TRAINING_CHOICES,
   trainingData,
   type TrainingExperimentConfig,
@@ -81,13 +82,7 @@ export const marginSweep = defineExperiment({
   },
   choices: { ...TRAINING_CHOICES, miners: MINER_NAMES },
   validate: (config) => validateTrainingConfig("margin-sweep", config),
-  sweep: (config) =>
-    config.miners.flatMap((miner) =>
-      config.margins.map((margin) => ({
-        name: `${miner} α=${margin}`,
-        set: { miners: [miner], margins: [margin] },
-      }))
-    ),
+  sweep: (config) => gridSweep(config, ["miners", "margins"], ([m, a]) => `${m} α=${a}`),
   async cell(config, ctx): Promise<MarginOutcome> {
     const [miner, margin] = [config.miners[0], config.margins[0]];
     const data = await trainingData(ctx, config);

@@ -10,6 +10,7 @@
 import { MINER_NAMES, type MinerName } from "../lib/losses/mod.ts";
 import {
   defineExperiment,
+  gridSweep,
   TRAINING_CHOICES,
   trainingData,
   type TrainingExperimentConfig,
@@ -61,13 +62,7 @@ export const mining = defineExperiment({
     validateTrainingConfig("mining", config);
     if (config.seeds.length === 0) throw new Error("mining: 'seeds' is empty");
   },
-  sweep: (config) =>
-    config.miners.flatMap((miner) =>
-      config.seeds.map((seed) => ({
-        name: `${miner} seed=${seed}`,
-        set: { miners: [miner], seeds: [seed] },
-      }))
-    ),
+  sweep: (config) => gridSweep(config, ["miners", "seeds"], ([m, s]) => `${m} seed=${s}`),
   async cell(config, ctx): Promise<VariantOutcome> {
     const [miner, seed] = [config.miners[0], config.seeds[0]];
     const train = variantTrainConfig(config, { miner, margin: config.margin, seed });

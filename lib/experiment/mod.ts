@@ -33,6 +33,7 @@ export * from "./format_summary.ts";
 export * from "./cell_cache.ts";
 export * from "./shard_cells.ts";
 export * from "./run_sweep.ts";
+export * from "./grid_sweep.ts";
 export * from "./run_experiment.ts";
 export * from "./experiment_data.ts";
 export * from "./train_variant.ts";
