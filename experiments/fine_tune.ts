@@ -13,7 +13,6 @@
  * @module
  */
 import { fnv1aHex } from "../lib/fs/mod.ts";
-import { createProgress } from "../lib/cli/mod.ts";
 import { defineExperiment } from "../lib/experiment/mod.ts";
 import { parseDegrade } from "../lib/eval/mod.ts";
 import { type FaceRecognitionFreeze, faceRecognitionNet } from "../lib/model/mod.ts";
@@ -22,12 +21,16 @@ import type { OptimizerName } from "../lib/train/mod.ts";
 import { lineFigure } from "../lib/plot/mod.ts";
 import {
   type CurvePoint,
+  describeFaceData,
   evaluateSets,
+  type FaceDataCounts,
+  faceDataCounts,
   type FacesTrainingOutcome,
   type PairSet,
   realFaceData,
   type RealFaceDataConfig,
   type SetNumbers,
+  silentCropProgress,
   trainOnFaces,
 } from "../lib/real_faces/mod.ts";
 
@@ -108,15 +111,7 @@ export interface FineTuneCell {
   sets: Record<string, SetNumbers>;
   training?: FacesTrainingOutcome;
   /** People and pairs used. */
-  data: {
-    trainPeople: number;
-    trainImages: number;
-    validationPeople: number;
-    validationPairs: number;
-    devPairs: number;
-    cropsDev: { ok: number; noFace: number; errors: number };
-    cropsTrain: { ok: number; noFace: number; errors: number };
-  };
+  data: FaceDataCounts;
 }
 
 const INPUT = 150;
@@ -176,8 +171,7 @@ export const fineTune = defineExperiment({
   async cell(config, ctx): Promise<FineTuneCell> {
     const data = await realFaceData({ ...config, size: INPUT }, {
       signal: ctx.signal,
-      progress: (total, done) =>
-        createProgress(total, { label: "crops", unit: "img", initial: done, mode: "silent" }),
+      progress: silentCropProgress,
     });
     const sets: PairSet[] = [
       { name: "val", root: data.train.root, pairs: data.validationPairs },
@@ -190,23 +184,7 @@ export const fineTune = defineExperiment({
       { name: "dev", root: data.devRoot, pairs: data.devPairs },
       { name: "dev-degraded", root: data.devRoot, pairs: data.devPairs, degrade: config.degrade },
     ];
-    const about: FineTuneCell["data"] = {
-      trainPeople: data.train.identities.length,
-      trainImages: data.train.items.length,
-      validationPeople: data.validation.identities.length,
-      validationPairs: data.validationPairs.length,
-      devPairs: data.devPairs.length,
-      cropsDev: {
-        ok: data.crops.dev.ok,
-        noFace: data.crops.dev.noFace,
-        errors: data.crops.dev.errors,
-      },
-      cropsTrain: {
-        ok: data.crops.train.ok,
-        noFace: data.crops.train.noFace,
-        errors: data.crops.train.errors,
-      },
-    };
+    const about = faceDataCounts(data);
     const mode = config.modes[0] as FaceRecognitionFreeze | "full" | undefined;
     const model = await faceRecognitionNet({ freeze: mode === "trunk" ? "trunk" : "none" });
     let teacher: Awaited<ReturnType<typeof faceRecognitionNet>> | undefined;
@@ -408,10 +386,7 @@ export const fineTune = defineExperiment({
         })]
         : undefined,
       notes: [
-        `Data: ${pre.data.trainPeople} training people (${pre.data.trainImages} crops at ${INPUT} px), ` +
-        `${pre.data.validationPeople} validation people (${pre.data.validationPairs} pairs), ` +
-        `${pre.data.devPairs} DevTest pairs; DevTest crops: ${pre.data.cropsDev.ok} with a face, ` +
-        `${pre.data.cropsDev.noFace} centre-cropped (no face found), ${pre.data.cropsDev.errors} unreadable.`,
+        describeFaceData(pre.data, INPUT),
       ],
     };
   },

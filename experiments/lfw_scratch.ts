@@ -17,7 +17,6 @@
  * @module
  */
 import { fnv1aHex } from "../lib/fs/mod.ts";
-import { createProgress } from "../lib/cli/mod.ts";
 import { defineExperiment } from "../lib/experiment/mod.ts";
 import { evaluatePairs, faceApiEmbedder } from "../lib/eval/mod.ts";
 import { createModel, type ModelName, type NormKind } from "../lib/model/mod.ts";
@@ -26,7 +25,10 @@ import type { OptimizerName } from "../lib/train/mod.ts";
 import { readPairs } from "../lib/data/mod.ts";
 import { lineFigure } from "../lib/plot/mod.ts";
 import {
+  describeFaceData,
   evaluateSets,
+  type FaceDataCounts,
+  faceDataCounts,
   type FacesTrainingOutcome,
   type PairSet,
   realFaceData,
@@ -34,6 +36,7 @@ import {
   resolveRepoPath,
   type SetNumbers,
   setNumbers,
+  silentCropProgress,
   trainOnFaces,
 } from "../lib/real_faces/mod.ts";
 
@@ -156,17 +159,7 @@ export interface ScratchCell {
   /** A trained variant's final numbers by set with and without test-time flip. */
   byFlip?: { flip: Record<string, SetNumbers>; plain: Record<string, SetNumbers> };
   training?: FacesTrainingOutcome;
-  data?: {
-    trainPeople: number;
-    trainImages: number;
-    /** Training people with one photo (classes of a class loss with `singletons`). */
-    singletonPeople: number;
-    validationPeople: number;
-    validationPairs: number;
-    devPairs: number;
-    cropsTrain: { ok: number; noFace: number; errors: number; seconds: number };
-    cropsDev: { ok: number; noFace: number; errors: number };
-  };
+  data?: FaceDataCounts;
 }
 
 export const lfwScratch = defineExperiment({
@@ -257,8 +250,7 @@ export const lfwScratch = defineExperiment({
     const c = { ...config, ...RECIPE_VARIANTS[name] };
     const data = await realFaceData({ ...c, size: c.cropSize, singletons: c.singletons }, {
       signal: ctx.signal,
-      progress: (total, done) =>
-        createProgress(total, { label: "crops", unit: "img", initial: done, mode: "silent" }),
+      progress: silentCropProgress,
     });
     const sets: PairSet[] = [
       { name: "val", root: data.train.root, pairs: data.validationPairs },
@@ -309,34 +301,12 @@ export const lfwScratch = defineExperiment({
       const other = await evaluateSets(model, sets, { far: c.far, flip: !c.flip });
       const byFlip = c.flip ? { flip: numbers, plain: other } : { flip: other, plain: numbers };
       await ctx.log({ type: "lfw-scratch", variant: name, ...outcome, sets: numbers, byFlip });
-      const perPerson = new Map<number, number>();
-      for (const it of data.train.items) {
-        perPerson.set(it.label, (perPerson.get(it.label) ?? 0) + 1);
-      }
       return {
         name,
         sets: numbers,
         byFlip,
         training: outcome,
-        data: {
-          trainPeople: data.train.identities.length,
-          trainImages: data.train.items.length,
-          singletonPeople: [...perPerson.values()].filter((n) => n === 1).length,
-          validationPeople: data.validation.identities.length,
-          validationPairs: data.validationPairs.length,
-          devPairs: data.devPairs.length,
-          cropsTrain: {
-            ok: data.crops.train.ok,
-            noFace: data.crops.train.noFace,
-            errors: data.crops.train.errors,
-            seconds: data.crops.train.seconds,
-          },
-          cropsDev: {
-            ok: data.crops.dev.ok,
-            noFace: data.crops.dev.noFace,
-            errors: data.crops.dev.errors,
-          },
-        },
+        data: faceDataCounts(data),
       };
     } finally {
       model.dispose();
@@ -462,11 +432,7 @@ export const lfwScratch = defineExperiment({
         })]
         : undefined,
       notes: [
-        `Data: ${d.trainPeople} training people (${d.trainImages} crops${
-          d.singletonPeople ? `; ${d.singletonPeople} of them with one photo` : ""
-        }), ${d.validationPeople} validation people, ` +
-        `${d.devPairs} DevTest pairs; training crops: ${d.cropsTrain.ok} with a face, ${d.cropsTrain.noFace} centre-cropped, ` +
-        `${d.cropsTrain.errors} unreadable. Crops are cut at ${config.cropSize} px and resized to the model's input.`,
+        `${describeFaceData(d, config.cropSize)} Crops are resized to the model's input.`,
       ],
     };
   },

@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import type { Progress } from "../cli/mod.ts";
+import { createProgress, type Progress } from "../cli/mod.ts";
 import {
   type Dataset,
   filterIdentities,
@@ -223,4 +223,82 @@ export async function realFaceData(
     devRoot: devCrops.dir,
     crops: { train: stats(trainCrops), dev: stats(devCrops) },
   };
+}
+
+/** What a {@link RealFaceData} holds, in counts (kept in experiment cells and reports). */
+export interface FaceDataCounts {
+  trainPeople: number;
+  trainImages: number;
+  /** Training people with one photo (sampled only with `minImages` 1, e.g. class losses). */
+  singletonPeople: number;
+  validationPeople: number;
+  validationPairs: number;
+  devPairs: number;
+  cropsTrain: { ok: number; noFace: number; errors: number; seconds: number };
+  cropsDev: { ok: number; noFace: number; errors: number };
+}
+
+/**
+ * The counts of a {@link RealFaceData}.
+ *
+ * @example
+ * ```ts
+ * import { faceDataCounts } from "./real_face_data.ts";
+ * const crops = { dir: "c", ok: 3, noFace: 1, errors: 0, processed: 4, seconds: 2 };
+ * const c = faceDataCounts({
+ *   train: { root: "t", identities: ["a", "b"], items: [{ path: "a/1", label: 0, identity: "a" }, { path: "a/2", label: 0, identity: "a" }, { path: "b/1", label: 1, identity: "b" }] },
+ *   validation: { root: "t", identities: [], items: [] },
+ *   validationPairs: [], devPairs: [], devRoot: "d", crops: { train: crops, dev: crops },
+ * });
+ * console.assert(c.trainImages === 3 && c.singletonPeople === 1 && c.cropsTrain.noFace === 1);
+ * ```
+ */
+export function faceDataCounts(data: RealFaceData): FaceDataCounts {
+  const perPerson = new Map<number, number>();
+  for (const it of data.train.items) perPerson.set(it.label, (perPerson.get(it.label) ?? 0) + 1);
+  const { train, dev } = data.crops;
+  return {
+    trainPeople: data.train.identities.length,
+    trainImages: data.train.items.length,
+    singletonPeople: [...perPerson.values()].filter((n) => n === 1).length,
+    validationPeople: data.validation.identities.length,
+    validationPairs: data.validationPairs.length,
+    devPairs: data.devPairs.length,
+    cropsTrain: {
+      ok: train.ok,
+      noFace: train.noFace,
+      errors: train.errors,
+      seconds: train.seconds,
+    },
+    cropsDev: { ok: dev.ok, noFace: dev.noFace, errors: dev.errors },
+  };
+}
+
+/**
+ * One sentence on the data of a real-face run, for a report's notes.
+ *
+ * @example
+ * ```ts
+ * import { describeFaceData } from "./real_face_data.ts";
+ * const z = { ok: 1, noFace: 0, errors: 0 };
+ * const s = describeFaceData({ trainPeople: 2, trainImages: 3, singletonPeople: 0, validationPeople: 1, validationPairs: 4, devPairs: 5, cropsTrain: { ...z, seconds: 1 }, cropsDev: z }, 150);
+ * console.assert(s.startsWith("Data: 2 training people (3 crops at 150 px)"));
+ * ```
+ */
+export function describeFaceData(d: FaceDataCounts, cropSize: number): string {
+  return `Data: ${d.trainPeople} training people (${d.trainImages} crops at ${cropSize} px${
+    d.singletonPeople ? `; ${d.singletonPeople} of them with one photo` : ""
+  }), ${d.validationPeople} validation people (${d.validationPairs} pairs), ` +
+    `${d.devPairs} DevTest pairs. Training crops: ${d.cropsTrain.ok} with a face, ` +
+    `${d.cropsTrain.noFace} centre-cropped (no face found), ${d.cropsTrain.errors} unreadable; ` +
+    `DevTest crops: ${d.cropsDev.ok} with a face, ${d.cropsDev.noFace} centre-cropped, ` +
+    `${d.cropsDev.errors} unreadable.`;
+}
+
+/**
+ * The crop progress the experiments give {@link realFaceData}: silent (the experiment's own
+ * progress shows the work), counting crops already cached as done.
+ */
+export function silentCropProgress(total: number, done: number): Progress {
+  return createProgress(total, { label: "crops", unit: "img", initial: done, mode: "silent" });
 }

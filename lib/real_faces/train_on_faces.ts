@@ -223,7 +223,8 @@ export async function trainOnFaces(
  * @example
  * ```ts
  * import { scheduleOverBudget } from "./train_on_faces.ts";
- * const s = scheduleOverBudget({ kind: "cosine" }, 2, () => 60000)!;
+ * const cosine: { kind: string; progress?: () => number } = { kind: "cosine" };
+ * const s = scheduleOverBudget(cosine, 2, () => 60000)!;
  * console.assert(s.progress!() === 0.5);
  * ```
  */
