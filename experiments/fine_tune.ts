@@ -83,7 +83,7 @@ const base: Config = {
   degradeFraction: 0.5,
   modes: ["full", "trunk"],
   steps: 100000,
-  minutes: 20,
+  minutes: 15,
   p: 10,
   k: 4,
   optimizer: "adam",
