@@ -68,6 +68,17 @@ Deno.test({
         model.dispose();
       }
       assert.ok(r.findings!.some((f) => f.includes(`${ci.degrade} costs the pretrained net`)));
+      // The recipe is stated, with the distillation weight it ran with.
+      assert.ok(
+        r.findings!.some((f) =>
+          f.startsWith("Recipe: triplet loss") &&
+          f.includes(
+            `distillation from the frozen pretrained net (λ ${
+              ci.distillWeight ?? fineTune.base.distillWeight
+            })`,
+          )
+        ),
+      );
       assert.equal(r.table!.rows.length, 3);
     } finally {
       await Deno.remove(outDir, { recursive: true });
