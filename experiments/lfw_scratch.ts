@@ -187,7 +187,7 @@ export const lfwScratch = defineExperiment({
     // (2026-12-06, load 6–9); 45 minutes each keeps the preset ≤ 2 h.
     small: { variants: ["base", "cosine"], minutes: 45, evalEveryMinutes: 10 },
     paper: {
-      variants: ["base", "no-augment", "batch-all", "lr-3e-4", "width-1", "128px"],
+      variants: ["base", "cosine", "no-augment", "batch-all", "lr-3e-4", "width-1", "128px"],
       model: "nn2",
       width: 1,
       size: 224,
