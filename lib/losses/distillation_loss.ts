@@ -11,7 +11,8 @@
  * import { distillationLoss } from "./distillation_loss.ts";
  * const e = tf.tensor2d([[1, 0], [0, 1]]), t = tf.tensor2d([[1, 0], [1, 1]]);
  * const v = distillationLoss(e, t);
- * console.assert(v.arraySync()[0] === 0 && v.arraySync()[1] === 1);
+ * const [same, off] = await v.array();
+ * console.assert(same === 0 && off === 1);
  * tf.dispose([e, t, v]);
  * ```
  * @module

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
-import { relativeError } from "../_helpers/compare.ts";
+import { outputsOn as run, relativeError } from "../_helpers/compare.ts";
 import { assertNoLeak, slowTests, useTestBackend } from "../_helpers/leak.ts";
 import {
   dnnlUnavailableReason,
@@ -24,21 +24,6 @@ else {
 const ignore = reason !== undefined;
 
 const TOLERANCE = 1e-4;
-
-/** Runs `f` on `backend`, returning its outputs' shapes and values; wasm is active afterwards. */
-async function run(backend: string, f: () => tf.Tensor | tf.Tensor[]) {
-  await tf.setBackend(backend);
-  try {
-    const out = tf.tidy(f);
-    const list = Array.isArray(out) ? out : [out];
-    const values = await Promise.all(list.map((t) => t.data() as Promise<Float32Array>));
-    const shapes = list.map((t) => t.shape);
-    tf.dispose(list);
-    return { values, shapes };
-  } finally {
-    await tf.setBackend("wasm");
-  }
-}
 
 /** Asserts native's outputs equal cpu's (shape, and values within TOLERANCE). */
 async function assertMatchesCpu(what: string, f: () => tf.Tensor | tf.Tensor[]) {
