@@ -16,6 +16,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../random/mod.ts";
 import { BatchNorm } from "./batch_norm.ts";
+import { TrainConv2D } from "./train_conv2d.ts";
 import { type BuildOptions, scaleFilters } from "./variants.ts";
 
 /** What stage builders share. */
@@ -45,7 +46,8 @@ export function createBuildContext(options: BuildOptions): BuildContext {
     initializer,
     conv(x, name, filters, kernel, stride) {
       const batch = options.norm === "batch";
-      const y = tf.layers.conv2d({
+      const Conv2D = TrainConv2D();
+      const y = new Conv2D({
         name,
         filters,
         kernelSize: kernel,

@@ -30,6 +30,7 @@
  * ```
  * @module
  */
+import { TrainConv2D } from "./train_conv2d.ts";
 import * as tf from "@tensorflow/tfjs";
 import { ChannelZeroPad } from "./channel_zero_pad.ts";
 import { L2Normalize } from "./l2_normalize.ts";
@@ -174,7 +175,7 @@ export async function faceRecognitionNet(
     padding: "same" | "valid",
     relu: boolean,
   ) =>
-    tf.layers.conv2d({
+    new (TrainConv2D())({
       name,
       filters,
       kernelSize: kernel,

@@ -21,3 +21,4 @@ export * from "./dispose_model.ts";
 export * from "./channel_zero_pad.ts";
 export * from "./face_api_weights.ts";
 export * from "./face_recognition_net.ts";
+export * from "./train_conv2d.ts";

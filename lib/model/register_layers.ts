@@ -16,10 +16,15 @@ import { LocalResponseNorm } from "./local_response_norm.ts";
 import { L2Normalize } from "./l2_normalize.ts";
 import { PairDistance, StackDistances } from "./pair_distance.ts";
 import { ChannelZeroPad } from "./channel_zero_pad.ts";
+import { TrainConv2D } from "./train_conv2d.ts";
 
 let registered = false;
 
-/** Registers BatchNorm, L2Pooling2D, LocalResponseNorm, L2Normalize, PairDistance, StackDistances, ChannelZeroPad. Idempotent. */
+/**
+ * Registers BatchNorm, L2Pooling2D, LocalResponseNorm, L2Normalize, PairDistance, StackDistances,
+ * ChannelZeroPad, and {@link TrainConv2D} as "Conv2D" (so loaded models train with the fused
+ * convolution too). Idempotent.
+ */
 export function registerModelLayers(): void {
   if (registered) return;
   for (
@@ -31,6 +36,7 @@ export function registerModelLayers(): void {
       PairDistance,
       StackDistances,
       ChannelZeroPad,
+      TrainConv2D() as unknown as typeof BatchNorm,
     ]
   ) {
     tf.serialization.registerClass(cls);

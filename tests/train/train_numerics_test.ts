@@ -47,6 +47,13 @@ function compare(actual: unknown, expected: unknown, path: string, tol = 1e-6): 
  */
 const WEIGHT_TOLERANCE: Record<string, number> = { tripletModelSynth: 1e-5 };
 
+/**
+ * Since convolutions train as one FusedConv2D kernel (lib/model/train_conv2d.ts: the bias is added
+ * inside the convolution's accumulation instead of by a separate Add), float rounding moved this
+ * case's third gradient norm by 1.5e-6 (every other number of every case stays within 1e-6).
+ */
+const STEP_TOLERANCE: Record<string, number> = { onlineBatchAllMeanNonZeroSgd: 2e-6 };
+
 const backend = Deno.env.get("TEST_BACKEND") ?? "wasm";
 for (const name of Object.keys(GOLDEN_CASES)) {
   Deno.test({
@@ -58,7 +65,7 @@ for (const name of Object.keys(GOLDEN_CASES)) {
       const { weightSum, weightAbs, ...rest } = actual as Record<string, unknown>;
       const expected = golden.cases[name] as Record<string, unknown>;
       const { weightSum: ws, weightAbs: wa, ...expectedRest } = expected;
-      compare(rest, expectedRest, name);
+      compare(rest, expectedRest, name, STEP_TOLERANCE[name] ?? 1e-6);
       const tol = WEIGHT_TOLERANCE[name] ?? 1e-6;
       compare({ weightSum, weightAbs }, { weightSum: ws, weightAbs: wa }, name, tol);
     },
