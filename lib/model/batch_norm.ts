@@ -6,7 +6,9 @@
  * `tf.customGrad` node whose backward pass is the textbook formula
  * dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)). tfjs's own FusedBatchNorm gradient tiles the
  * scale to the full tensor and back-propagates through the batch moments, which on the wasm backend
- * made a batch-norm net's training step about 2.5× slower.
+ * made a batch-norm net's training step about 2.5× slower. Where the active backend registers
+ * {@link BATCH_NORM_TRAIN} (the native backend: oneDNN's batch normalisation, forward and
+ * backward), training mode runs that kernel instead.
  *
  * @example
  * ```ts
@@ -18,6 +20,14 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+
+/**
+ * The kernel a backend may register for training-mode batch normalisation over the last axis of
+ * an NHWC float32 tensor (inputs `x`, `gamma`, `beta`; attribute `epsilon`; outputs
+ * `[y, mean, variance]`, the variance biased), with a registered gradient. The native backend
+ * does (oneDNN); where the active backend does not, {@link BatchNorm} uses TensorFlow.js ops.
+ */
+export const BATCH_NORM_TRAIN = "_BatchNormTrain";
 
 /** Arguments of {@link BatchNorm}. */
 export interface BatchNormArgs {
@@ -91,10 +101,45 @@ export class BatchNorm extends tf.layers.Layer {
         return tf.add(tf.mul(x, scale), shift);
       });
     }
+    let stats: { mean: tf.Tensor; variance: tf.Tensor } | undefined;
+    let y: tf.Tensor;
+    if (x.rank === 4 && x.dtype === "float32" && tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend())) {
+      // The backend's own kernel (the native backend's oneDNN batch normalisation), whose
+      // registered gradient is its backward kernel.
+      const [out, mean, variance] = tf.engine().runKernel(
+        BATCH_NORM_TRAIN,
+        { x, gamma, beta },
+        { epsilon: this.epsilon },
+      ) as tf.Tensor[];
+      y = out;
+      stats = { mean, variance };
+    } else {
+      y = this.#normalizeWithOps(x, gamma, beta, (s) => stats = s);
+    }
+    if (stats) {
+      const { mean, variance } = stats;
+      tf.tidy(() => {
+        const m = this.momentum;
+        this.movingMean!.write(tf.add(tf.mul(this.movingMean!.read(), m), tf.mul(mean, 1 - m)));
+        this.movingVariance!.write(
+          tf.add(tf.mul(this.movingVariance!.read(), m), tf.mul(variance, 1 - m)),
+        );
+      });
+      tf.dispose([mean, variance]);
+    }
+    return y;
+  }
+
+  /** Training-mode normalisation as TensorFlow.js ops with the closed-form gradient. */
+  #normalizeWithOps(
+    x: tf.Tensor,
+    gamma: tf.Tensor,
+    beta: tf.Tensor,
+    onStats: (s: { mean: tf.Tensor; variance: tf.Tensor }) => void,
+  ): tf.Tensor {
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const count = x.size / (x.shape[x.shape.length - 1] as number);
     const eps = this.epsilon;
-    let stats: { mean: tf.Tensor; variance: tf.Tensor } | undefined;
     const normalize = tf.customGrad((...args: (tf.Tensor | ((t: tf.Tensor[]) => void))[]) => {
       const [xi, g, b] = args as tf.Tensor[];
       const save = args[3] as (t: tf.Tensor[]) => void;
@@ -102,7 +147,7 @@ export class BatchNorm extends tf.layers.Layer {
       const invStd = tf.rsqrt(tf.add(variance, eps));
       const xhat = tf.mul(tf.sub(xi, mean), invStd);
       save([xhat, invStd, g]);
-      stats = { mean: tf.keep(mean), variance: tf.keep(variance) };
+      onStats({ mean: tf.keep(mean), variance: tf.keep(variance) });
       return {
         value: tf.add(tf.mul(xhat, g), b),
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -118,19 +163,7 @@ export class BatchNorm extends tf.layers.Layer {
         },
       };
     });
-    const y = normalize(x, gamma, beta) as tf.Tensor;
-    if (stats) {
-      const { mean, variance } = stats;
-      tf.tidy(() => {
-        const m = this.momentum;
-        this.movingMean!.write(tf.add(tf.mul(this.movingMean!.read(), m), tf.mul(mean, 1 - m)));
-        this.movingVariance!.write(
-          tf.add(tf.mul(this.movingVariance!.read(), m), tf.mul(variance, 1 - m)),
-        );
-      });
-      tf.dispose([mean, variance]);
-    }
-    return y;
+    return normalize(x, gamma, beta) as tf.Tensor;
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -53,6 +53,16 @@ export const DNNL = {
   argDiffWeights: 161,
   argDiffBias: 169,
   argWorkspace: 64,
+  argMean: 49,
+  argVariance: 50,
+  argScale: 51,
+  argShift: 52,
+  argDiffScale: 255,
+  argDiffShift: 256,
+  /** dnnl_backward: data and scale/shift gradients (batch normalisation). */
+  backward: 128,
+  /** dnnl_normalization_flags_t: dnnl_use_scale | dnnl_use_shift. */
+  useScaleShift: 0x8 | 0x10,
   querySrcMd: 129,
   queryDiffSrcMd: 130,
   queryWeightsMd: 131,
@@ -154,6 +164,14 @@ const SYMBOLS = {
   },
   dnnl_lrn_backward_desc_init: {
     parameters: ["buffer", "i32", "buffer", "buffer", "i64", "f32", "f32", "f32"],
+    result: "i32",
+  },
+  dnnl_batch_normalization_forward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "f32", "u32"],
+    result: "i32",
+  },
+  dnnl_batch_normalization_backward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "f32", "u32"],
     result: "i32",
   },
   dnnl_binary_desc_init: {

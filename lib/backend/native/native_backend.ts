@@ -13,6 +13,13 @@ import { PrimitiveCache } from "./primitive_cache.ts";
 import { NATIVE_KERNELS, type NativeKernelBackend, withFallback } from "./native_kernels.ts";
 import { FAST_JS_KERNELS } from "./fast_js_kernels.ts";
 import { NATIVE_RELU_GRAD, nativeReluGrad, registerNativeReluGrad } from "./relu_grad.ts";
+import {
+  BATCH_NORM_TRAIN,
+  BATCH_NORM_TRAIN_GRAD,
+  batchNormTrain,
+  batchNormTrainGrad,
+  registerBatchNormTrainGradient,
+} from "./batch_norm_kernels.ts";
 
 /** The backend's registered name. */
 export const NATIVE_BACKEND = "native";
@@ -35,7 +42,8 @@ let registered = false;
  * ("libdnnl.so.2 not found: apt install libdnnl2") when it cannot load, registering nothing.
  * The cpu backend's kernels, as they stand now (call after the toolkit's cpu training kernels are
  * registered), are copied to "native", then the oneDNN ones (`./native_kernels.ts`) and the
- * typed-array ones (`./fast_js_kernels.ts`) replace theirs. Relu's gradient becomes one pass on
+ * typed-array ones (`./fast_js_kernels.ts`) replace theirs; training-mode batch normalisation
+ * (`_BatchNormTrain` and its gradient, `./batch_norm_kernels.ts`) is added. Relu's gradient becomes one pass on
  * this backend (`./relu_grad.ts`; unchanged on the others).
  *
  * @example
@@ -75,6 +83,19 @@ export function registerNativeBackend(): void {
     kernelFunc: withFallback(nativeReluGrad, undefined, NATIVE_RELU_GRAD) as tf.KernelFunc,
   });
   registerNativeReluGrad(NATIVE_BACKEND);
+  for (
+    const [name, fn] of [[BATCH_NORM_TRAIN, batchNormTrain], [
+      BATCH_NORM_TRAIN_GRAD,
+      batchNormTrainGrad,
+    ]] as const
+  ) {
+    tf.registerKernel({
+      kernelName: name,
+      backendName: NATIVE_BACKEND,
+      kernelFunc: withFallback(fn, undefined, name) as tf.KernelFunc,
+    });
+  }
+  registerBatchNormTrainGradient();
   tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(), 1);
   registered = true;
 }
