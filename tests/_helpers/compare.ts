@@ -38,3 +38,43 @@ export async function outputsOn(
     await tf.setBackend(restore);
   }
 }
+
+type RunKernel = (...args: unknown[]) => unknown;
+
+/** Records the name of every kernel the engine runs until the returned function is called. */
+function recordKernels(names: string[]): () => void {
+  const engine = tf.engine() as unknown as { runKernel: RunKernel };
+  const stock = engine.runKernel;
+  engine.runKernel = (...args: unknown[]) => {
+    names.push(String(args[0]));
+    return stock.apply(engine, args);
+  };
+  return () => {
+    engine.runKernel = stock;
+  };
+}
+
+/** Names of the kernels run while `f` runs, in order (calls may nest). */
+export function kernelNames(f: () => void): string[] {
+  const names: string[] = [];
+  const restore = recordKernels(names);
+  try {
+    f();
+  } finally {
+    restore();
+  }
+  return names;
+}
+
+/** {@link kernelNames} of an async `f`, with its result. */
+export async function kernelNamesAsync<T>(
+  f: () => Promise<T>,
+): Promise<{ names: string[]; result: T }> {
+  const names: string[] = [];
+  const restore = recordKernels(names);
+  try {
+    return { names, result: await f() };
+  } finally {
+    restore();
+  }
+}

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
-import { outputsOn, relativeError } from "../_helpers/compare.ts";
+import { kernelNamesAsync, outputsOn, relativeError } from "../_helpers/compare.ts";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
 import { dnnlUnavailableReason, initBackend, liveNativeObjects } from "../../lib/backend/mod.ts";
 import { BATCH_NORM_TRAIN, BatchNorm } from "../../lib/model/mod.ts";
@@ -57,16 +57,9 @@ Deno.test({
     for (const shape of [[2, 3, 3, 4], [4, 6, 5, 8], [16, 12, 12, 64]]) {
       await assertNoLeak(async () => {
         const ref = await outputsOn("cpu", () => trainStep(shape));
-        const engine = tf.engine() as unknown as { runKernel: (...a: unknown[]) => unknown };
-        const stock = engine.runKernel;
-        const names: unknown[] = [];
-        engine.runKernel = (...a: unknown[]) => (names.push(a[0]), stock.apply(engine, a));
-        let got;
-        try {
-          got = await outputsOn("native", () => trainStep(shape));
-        } finally {
-          engine.runKernel = stock;
-        }
+        const { names, result: got } = await kernelNamesAsync(() =>
+          outputsOn("native", () => trainStep(shape))
+        );
         assert.deepEqual(
           names.filter((n) => String(n).startsWith("_BatchNorm")),
           [BATCH_NORM_TRAIN, "_BatchNormTrainGrad"],

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
-import { outputsOn, relativeError } from "../_helpers/compare.ts";
+import { kernelNames, outputsOn, relativeError } from "../_helpers/compare.ts";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
 import { dnnlUnavailableReason, initBackend } from "../../lib/backend/mod.ts";
 import { fusedConv2dWithGrad, TrainConv2D } from "../../lib/model/train_conv2d.ts";
@@ -108,23 +108,6 @@ Deno.test("fusedConv2dWithGrad: value and gradients equal conv2d + add + relu's 
   }
 });
 
-/** Kernel names run while `f` runs. */
-function kernelsRun(f: () => void): string[] {
-  const names: string[] = [];
-  const stock = tf.engine().runKernel.bind(tf.engine());
-  const engine = tf.engine() as unknown as { runKernel: typeof stock };
-  engine.runKernel = ((name: string, ...rest: unknown[]) => {
-    names.push(name);
-    return (stock as (...a: unknown[]) => unknown)(name, ...rest);
-  }) as typeof stock;
-  try {
-    f();
-  } finally {
-    engine.runKernel = stock;
-  }
-  return names;
-}
-
 function tinyModel(): tf.LayersModel {
   const Conv = TrainConv2D();
   const input = tf.input({ shape: [8, 8, 3] });
@@ -153,10 +136,10 @@ Deno.test("TrainConv2D: one FusedConv2D per layer in training, no gradient of th
     const model = tinyModel();
     const x = seeded([2, 8, 8, 3], 5);
     let forward: string[] = [];
-    const train = kernelsRun(() => {
+    const train = kernelNames(() => {
       const { value, grads } = tf.variableGrads(() => {
         let y: tf.Tensor | undefined;
-        forward = kernelsRun(() => y = model.apply(x, { training: true }) as tf.Tensor);
+        forward = kernelNames(() => y = model.apply(x, { training: true }) as tf.Tensor);
         return tf.sum(y!) as tf.Scalar;
       });
       tf.dispose([value, ...Object.values(grads)]);
@@ -168,7 +151,7 @@ Deno.test("TrainConv2D: one FusedConv2D per layer in training, no gradient of th
     assert.equal(count(train, "Conv2DBackpropFilter"), 2);
     // Only the second layer's input needs a gradient; the first one's is the image.
     assert.equal(count(train, "Conv2DBackpropInput"), 1);
-    const infer = kernelsRun(() => tf.dispose(model.predict(x) as tf.Tensor));
+    const infer = kernelNames(() => tf.dispose(model.predict(x) as tf.Tensor));
     assert.equal(count(infer, "FusedConv2D"), 2);
     assert.equal(count(infer, "Conv2DBackpropInput"), 0);
     const classes = (model.toJSON(undefined, false) as unknown as {

@@ -13,7 +13,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { NativeFn, NativeKernelBackend } from "./native_kernels.ts";
+import { f32, type NativeFn } from "./native_kernels.ts";
 import { batchNormBackward, batchNormForward } from "./batch_norm_primitives.ts";
 
 /** The forward kernel's name. */
@@ -22,12 +22,6 @@ export const BATCH_NORM_TRAIN = "_BatchNormTrain";
 export const BATCH_NORM_TRAIN_GRAD = "_BatchNormTrainGrad";
 
 type Shape4 = [number, number, number, number];
-
-function f32(backend: NativeKernelBackend, t: tf.TensorInfo | undefined): Float32Array | undefined {
-  if (t == null || t.dtype !== "float32") return undefined;
-  const v = backend.data.get(t.dataId).values;
-  return v instanceof Float32Array ? v : undefined;
-}
 
 function channelsOk(x: tf.TensorInfo, ...perChannel: (tf.TensorInfo | undefined)[]): boolean {
   const c = x.shape[3];

@@ -45,7 +45,11 @@ export type NativeFn = (
 
 type Shape4 = [number, number, number, number];
 
-function f32(backend: NativeKernelBackend, t: tf.TensorInfo | undefined): Float32Array | undefined {
+/** The float32 array behind `t` on the native backend, or undefined (other dtype, no tensor). */
+export function f32(
+  backend: NativeKernelBackend,
+  t: tf.TensorInfo | undefined,
+): Float32Array | undefined {
   if (t == null || t.dtype !== "float32") return undefined;
   const v = backend.data.get(t.dataId).values;
   return v instanceof Float32Array ? v : undefined;
