@@ -4,6 +4,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
+import { createRng } from "../../lib/random/mod.ts";
+
+/** Seeded normal values `offset + scale · N(0, 1)`, the same on every backend. */
+export function seeded(shape: number[], seed: number, offset = 0, scale = 1): tf.Tensor {
+  const rng = createRng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(Float32Array.from({ length: n }, () => offset + scale * rng.normal()), shape);
+}
 
 /** max |a − b| / max |b|: the error relative to the reference's scale. */
 export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {

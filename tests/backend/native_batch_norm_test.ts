@@ -1,10 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
-import { kernelNamesAsync, outputsOn, relativeError } from "../_helpers/compare.ts";
+import { kernelNamesAsync, outputsOn, relativeError, seeded } from "../_helpers/compare.ts";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
 import { dnnlUnavailableReason, initBackend, liveNativeObjects } from "../../lib/backend/mod.ts";
 import { BATCH_NORM_TRAIN, BatchNorm } from "../../lib/model/mod.ts";
-import { createRng } from "../../lib/random/mod.ts";
 
 // The BatchNorm layer in training mode on the native backend (oneDNN's batch normalisation,
 // `_BatchNormTrain` and its gradient) against the same layer on cpu (TensorFlow.js ops with the
@@ -15,12 +14,6 @@ if (reason) console.log(`native batch-norm tests skipped: ${reason}`);
 else {
   await initBackend("native");
   await initBackend("wasm");
-}
-
-function seeded(shape: number[], seed: number, offset = 0, scale = 1): tf.Tensor {
-  const rng = createRng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => offset + scale * rng.normal()), shape);
 }
 
 /** y, dx, dγ, dβ of loss Σ y·r, then the moving mean and variance after the step. */

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
-import { outputsOn as run, relativeError } from "../_helpers/compare.ts";
+import { outputsOn as run, relativeError, seeded } from "../_helpers/compare.ts";
 import { assertNoLeak, slowTests, useTestBackend } from "../_helpers/leak.ts";
 import {
   dnnlUnavailableReason,
@@ -36,13 +36,6 @@ async function assertMatchesCpu(what: string, f: () => tf.Tensor | tf.Tensor[]) 
       assert.ok(err <= TOLERANCE, `${what} output ${i}: relative error ${err}`);
     });
   }, what);
-}
-
-/** Seeded values, the same on every backend. */
-function seeded(shape: number[], seed: number): tf.Tensor {
-  const rng = createRng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => rng.normal()), shape);
 }
 
 interface ConvCase {

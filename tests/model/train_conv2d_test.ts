@@ -1,10 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
-import { kernelNames, outputsOn, relativeError } from "../_helpers/compare.ts";
+import { kernelNames, outputsOn, relativeError, seeded } from "../_helpers/compare.ts";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
 import { dnnlUnavailableReason, initBackend } from "../../lib/backend/mod.ts";
 import { fusedConv2dWithGrad, TrainConv2D } from "../../lib/model/train_conv2d.ts";
-import { createRng } from "../../lib/random/mod.ts";
 
 // The fused training convolution against the stock ops it replaces (conv2d, add, relu, whose
 // gradients tfjs derives), on the cpu backend (the reference), wasm, and native where it loads.
@@ -15,12 +14,6 @@ if (!nativeReason) {
   await initBackend("wasm");
 }
 const backends = ["cpu", "wasm", ...(nativeReason ? [] : ["native"])];
-
-function seeded(shape: number[], seed: number): tf.Tensor {
-  const rng = createRng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => rng.normal()), shape);
-}
 
 interface Case {
   size: number;
