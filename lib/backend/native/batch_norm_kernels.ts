@@ -14,10 +14,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { f32, type NativeFn } from "./native_kernels.ts";
+import { BATCH_NORM_TRAIN } from "../../model/batch_norm.ts";
 import { batchNormBackward, batchNormForward } from "./batch_norm_primitives.ts";
 
-/** The forward kernel's name. */
-export const BATCH_NORM_TRAIN = "_BatchNormTrain";
+/** The forward kernel's name: lib/model's contract, which its BatchNorm layer looks up. */
+export { BATCH_NORM_TRAIN };
 /** The backward kernel's name. */
 export const BATCH_NORM_TRAIN_GRAD = "_BatchNormTrainGrad";
 
