@@ -115,12 +115,13 @@ export function fusedConv2dWithGrad(
   ) as tf.Tensor4D;
 }
 
-/** ReLU's gradient from its output y (one pass on the native backend). */
+/**
+ * ReLU's gradient from its output y: Relu's registered gradient (one pass on the native backend,
+ * `mul(dy, step(·))` elsewhere) applied to y, which is > 0 exactly where ReLU's input was.
+ */
 function reluGradFromOutput(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
-  if (tf.getKernel("_NativeReluGrad", tf.getBackend())) {
-    return tf.engine().runKernel("_NativeReluGrad", { dy, x: y }) as tf.Tensor;
-  }
-  return tf.mul(dy, tf.step(y));
+  const grads = tf.getGradient("Relu")!.gradFunc(dy, [y], {}) as { x: () => tf.Tensor };
+  return grads.x();
 }
 
 /** The fields of tfjs-layers' Conv2D that {@link TrainConv2D} reads (not in its public types). */
