@@ -71,5 +71,8 @@ export function createGradientStrategy(
       microBatch: options.microBatch,
       maxMicroBatches: options.maxMicroBatches,
     })
-    : wholeBatchGradients(parts, { select });
+    : wholeBatchGradients(parts, {
+      select,
+      selectMatrix: miner.mineMatrix ? (v, l) => miner.mineMatrix!(v, l) : undefined,
+    });
 }

@@ -1,6 +1,7 @@
 /**
  * One training step on one batch: the no-gradient view with its one distance matrix
- * (batch_view.ts), the gradient strategy's tuples, loss and gradients, the guarded weight update
+ * (batch_view.ts), the gradient strategy's tuples, loss and gradients (both from one forward pass
+ * where the strategy offers `viewAndGradients` and the view is a whole-batch training-mode pass), the guarded weight update
  * (update_weights.ts) and the step's metrics measured on the same matrix (step_metrics.ts).
  *
  * @example
@@ -60,12 +61,22 @@ export function createStepRunner(
         disposeBatchView(view);
       };
       try {
-        view = await viewBatch(parts.model, images, {
-          distance: parts.distance,
-          chunk,
-          training: config.miningTraining ?? d.miningTraining,
-        });
-        g = await parts.strategy.gradients({ images, labels, view, targets: batch.targets });
+        const training = config.miningTraining ?? d.miningTraining;
+        if (parts.strategy.viewAndGradients && chunk === undefined && training) {
+          const one = await parts.strategy.viewAndGradients(
+            { images, labels, targets: batch.targets },
+            { distance: parts.distance },
+          );
+          view = one.view;
+          g = one;
+        } else {
+          view = await viewBatch(parts.model, images, {
+            distance: parts.distance,
+            chunk,
+            training,
+          });
+          g = await parts.strategy.gradients({ images, labels, view, targets: batch.targets });
+        }
         const loss = g.loss ? (await g.loss.data())[0] : 0;
         let gradNorm = 0;
         if (g.loss) {
