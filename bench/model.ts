@@ -1,6 +1,6 @@
 /**
- * `deno task bench model [--backends wasm,native] [--seconds S] [--batches 16,32] [--quick]
- *  [--no-torch] [--torch-sizes 96,224] [--torch-timeout 120]`
+ * `deno task bench model [--backends wasm,native] [--seconds S] [--repeats R] [--batches 16,32]
+ *  [--quick] [--no-torch] [--torch-sizes 96,224] [--torch-timeout 120]`
  *
  * Every case runs on each backend of `--backends` (`--backend` names one), in the same process,
  * side by side with PyTorch: wasm (XNNPACK) and native (oneDNN through FFI; skipped, saying why,
@@ -21,6 +21,12 @@
  * images per CPU-second (process CPU time, all threads), which is less sensitive to other load on
  * the machine; the load average is printed at the start and the end.
  *
+ * With `--repeats R` (default 3) every case is measured R times, PyTorch and our backends taking
+ * turns within each repeat (PyTorch, wasm, native, PyTorch, wasm, native, …), so that a drift of
+ * the machine's speed over minutes reaches both sides of a ratio alike. The table gives the median
+ * images/s of each side, and ours/PyTorch as the median of the R paired ratios with their range
+ * (min–max): one run's ratio of two separately noisy numbers is not a figure to claim.
+ *
  * A case that fails (nn2 at 224, batch 32, training needs more than wasm's 4 GB heap) is reported
  * and the run goes on; such cases run last.
  * @module
@@ -30,6 +36,7 @@ import process from "node:process";
 import { parseArgs } from "@std/cli";
 import { type BackendPreference, initBackend } from "../lib/backend/mod.ts";
 import { createModel, disposeModel, type ModelName, summarizeModel } from "../lib/model/mod.ts";
+import { UsageError } from "../lib/cli/mod.ts";
 
 type Mode = "forward" | "train";
 
@@ -59,7 +66,24 @@ interface Row extends Case {
   gflops?: number;
   torch?: Measured;
   torchError?: string;
+  /** Median of the paired per-repeat ratios ours/PyTorch. */
   ratio?: number;
+  /** Every repeat's images/s (ours), PyTorch's, and their paired ratios, in repeat order. */
+  oursRuns: number[];
+  torchRuns: number[];
+  ratios: number[];
+}
+
+/** The median of `v` (the mean of the middle two for an even count). */
+export function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** The measurement whose images/s is the median one (the lower middle for an even count). */
+function medianRun(runs: Measured[]): Measured {
+  const s = [...runs].sort((a, b) => a.imagesPerSecond - b.imagesPerSecond);
+  return s[(s.length - 1) >> 1];
 }
 
 /** CPU seconds (user + system, all threads) of this process. */
@@ -205,6 +229,7 @@ function renderTable(rows: Row[]): string {
     "PyTorch GFLOP/s",
     "PyTorch img/CPU-s",
     "ours/PyTorch",
+    "ratio range",
   ];
   const body = rows.map((r) => [
     r.model,
@@ -219,6 +244,7 @@ function renderTable(rows: Row[]): string {
     r.torch ? fmt(gflopsOf(r.torch.imagesPerSecond, r.macs, r.mode), 1) : "",
     fmt(perCpu(r.torch, r.batch)),
     fmt(r.ratio, 3),
+    r.ratios.length > 1 ? `${fmt(Math.min(...r.ratios), 3)}–${fmt(Math.max(...r.ratios), 3)}` : "",
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(w[i])).join("  ");
@@ -236,18 +262,37 @@ const loadAverage = () => {
 /** Runs the benchmark; `args` are the flags after `deno task bench model`. */
 export default async function benchModel(args: string[]): Promise<void> {
   const flags = parseArgs(args, {
-    string: ["backend", "backends", "seconds", "batches", "torch-sizes", "torch-timeout"],
+    string: [
+      "backend",
+      "backends",
+      "seconds",
+      "repeats",
+      "batches",
+      "torch-sizes",
+      "torch-timeout",
+    ],
     boolean: ["torch", "quick"],
     negatable: ["torch"],
     default: {
       backends: "wasm,native",
       seconds: "2",
+      repeats: "3",
       batches: "16,32",
       torch: true,
       "torch-sizes": "96",
       "torch-timeout": "120",
     },
   });
+  const minSeconds = Number(flags.seconds);
+  const repeats = Number(flags.repeats);
+  if (!Number.isInteger(repeats) || repeats < 1) {
+    throw new UsageError(
+      `bench model: --repeats must be a whole number ≥ 1, got '${flags.repeats}'`,
+    );
+  }
+  if (!(minSeconds > 0)) {
+    throw new UsageError(`bench model: --seconds must be a number > 0, got '${flags.seconds}'`);
+  }
   const wanted = String(flags.backend ?? flags.backends).split(",").map((b) => b.trim());
   const backends: { name: string; threads: number }[] = [];
   for (const b of wanted) {
@@ -265,7 +310,6 @@ export default async function benchModel(args: string[]): Promise<void> {
   if (backends.length === 0) throw new Error(`bench model: none of ${wanted.join(", ")} started`);
   // PyTorch gets as many threads as our backends compute on (wasm: its XNNPACK pool).
   const threads = Math.max(...backends.map((b) => b.threads));
-  const minSeconds = Number(flags.seconds);
   const batches = String(flags.batches).split(",").map(Number);
   const torchSizes = String(flags["torch-sizes"]).split(",").map(Number);
   const torchTimeout = Number(flags["torch-timeout"]);
@@ -296,35 +340,65 @@ export default async function benchModel(args: string[]): Promise<void> {
       cases.splice(cases.length - 1, 0, [{ model, size, batch: 32, microBatches: 2 }, "train"]);
     }
     for (const [c, mode] of cases) {
-      let torch: Measured | undefined;
+      const withTorch = python !== undefined && model === "nn2" && torchSizes.includes(size) &&
+        !c.microBatches;
+      // Micro-batches only where one pass does not fit (the wasm heap).
+      const ours = backends.filter((b) => !c.microBatches || b.name === "wasm");
+      const torchRuns: Measured[] = [];
       let torchError: string | undefined;
-      if (python && model === "nn2" && torchSizes.includes(size) && !c.microBatches) {
-        try {
-          torch = await measureTorch(python, c, mode, minSeconds, torchTimeout, threads);
-        } catch (e) {
-          torchError = (e as Error).message.slice(0, 60);
+      /** Per backend: each repeat's measurement with the PyTorch run of the same repeat. */
+      const runs = new Map(ours.map((b) => [b.name, [] as { m: Measured; torch?: Measured }[]]));
+      const errors = new Map<string, string>();
+      for (let r = 0; r < repeats; r++) {
+        let torch: Measured | undefined;
+        if (withTorch && torchError === undefined) {
+          try {
+            torch = await measureTorch(python!, c, mode, minSeconds, torchTimeout, threads);
+            torchRuns.push(torch);
+          } catch (e) {
+            torchError = (e as Error).message.slice(0, 60);
+          }
+        }
+        for (const b of ours) {
+          if (errors.has(b.name)) continue;
+          await tf.setBackend(b.name);
+          let m: Measured | undefined;
+          try {
+            m = await measureOurs(c, mode, minSeconds);
+          } catch (e) {
+            // The reason only ("wasm heap exhausted: cannot allocate 0.03 GiB more"), not the advice.
+            errors.set(b.name, (e as Error).message.split("\n")[0].split(/ \(|; /)[0].slice(0, 60));
+          }
+          if (m) runs.get(b.name)!.push({ m, torch });
+          console.error(
+            `  ${model}@${size} b${c.batch}${c.microBatches ? `/${c.microBatches}` : ""} ${mode} ` +
+              `${b.name} [${r + 1}/${repeats}]: ` +
+              (m ? `${fmt(m.imagesPerSecond)} img/s` : `failed (${errors.get(b.name)})`) +
+              (torch ? `, PyTorch ${fmt(torch.imagesPerSecond)} img/s` : ""),
+          );
         }
       }
-      for (const b of backends) {
-        // Micro-batches only where one pass does not fit (the wasm heap).
-        if (c.microBatches && b.name !== "wasm") continue;
-        await tf.setBackend(b.name);
-        const row: Row = { ...c, mode, macs, backend: b.name, torch, torchError };
-        try {
-          row.ours = await measureOurs(c, mode, minSeconds);
+      for (const b of ours) {
+        const paired = runs.get(b.name)!, measured = paired.map((p) => p.m);
+        const row: Row = {
+          ...c,
+          mode,
+          macs,
+          backend: b.name,
+          torch: torchRuns.length ? medianRun(torchRuns) : undefined,
+          torchError,
+          oursRuns: measured.map((m) => m.imagesPerSecond),
+          torchRuns: torchRuns.map((m) => m.imagesPerSecond),
+          ratios: paired.flatMap((p) =>
+            p.torch ? [p.m.imagesPerSecond / p.torch.imagesPerSecond] : []
+          ),
+        };
+        if (measured.length) {
+          row.ours = medianRun(measured);
           row.gflops = gflopsOf(row.ours.imagesPerSecond, macs, mode);
-        } catch (e) {
-          // The reason only ("wasm heap exhausted: cannot allocate 0.03 GiB more"), not the advice.
-          row.oursError = (e as Error).message.split("\n")[0].split(/ \(|; /)[0].slice(0, 60);
-        }
-        if (row.ours && torch) row.ratio = row.ours.imagesPerSecond / torch.imagesPerSecond;
+        } else row.oursError = errors.get(b.name);
+        if (row.ratios.length) row.ratio = median(row.ratios);
         rows.push(row);
-        console.error(
-          `  ${model}@${size} b${c.batch}${c.microBatches ? `/${c.microBatches}` : ""} ${mode} ` +
-            `${b.name}: ` +
-            (row.ours ? `${fmt(row.ours.imagesPerSecond)} img/s` : `failed (${row.oursError})`) +
-            (torch ? `, PyTorch ${fmt(torch.imagesPerSecond)} img/s` : ""),
-        );
       }
     }
   }
@@ -344,6 +418,7 @@ export default async function benchModel(args: string[]): Promise<void> {
     threads,
     loadStart,
     loadEnd,
+    repeats,
     rows: rows.map((r) => ({
       backend: r.backend,
       model: r.model,
@@ -357,6 +432,10 @@ export default async function benchModel(args: string[]): Promise<void> {
       imagesPerCpuSecond: r.ours ? +perCpu(r.ours, r.batch)!.toFixed(3) : null,
       torchImagesPerSecond: r.torch ? +r.torch.imagesPerSecond.toFixed(3) : null,
       ratio: r.ratio == null ? null : +r.ratio.toFixed(4),
+      ratioMin: r.ratios.length ? +Math.min(...r.ratios).toFixed(4) : null,
+      ratioMax: r.ratios.length ? +Math.max(...r.ratios).toFixed(4) : null,
+      imagesPerSecondRuns: r.oursRuns.map((v) => +v.toFixed(3)),
+      torchImagesPerSecondRuns: r.torchRuns.map((v) => +v.toFixed(3)),
     })),
   }));
 }
