@@ -35,6 +35,11 @@ export interface StepGradients {
   tuples: Triplets | Pairs;
   /** `performance.now()` once the tuples were chosen. */
   chosenAt: number;
+  /**
+   * `performance.now()` when the gradient pass began, where that was before the tuples were
+   * chosen (a one-pass step mines inside it); absent: at `chosenAt`.
+   */
+  gradStartedAt?: number;
   /** The reduced loss (undefined when there were no tuples: no gradient step). */
   loss?: tf.Scalar;
   /** Gradients keyed by variable name (empty without tuples). */

@@ -48,6 +48,7 @@ export function createStepRunner(
   let previousGradNorm = 0;
   return {
     async run(batch, step, start) {
+      const loaded = performance.now();
       const labels = Int32Array.from(batch.labels), images = batch.images;
       const lr = parts.lrAt(step - 1);
       let view: BatchView | undefined, g: StepGradients | undefined;
@@ -109,7 +110,7 @@ export function createStepRunner(
           gradNorm,
           distance: parts.distance,
           margin: parts.margin,
-          times: { start, chosen: g.chosenAt, updated },
+          times: { start, loaded, chosen: g.chosenAt, gradStart: g.gradStartedAt, updated },
           microBatches: g.microBatches,
           microBatchesMined: g.microBatchesMined,
         });

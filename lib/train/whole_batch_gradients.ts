@@ -86,6 +86,7 @@ export function wholeBatchGradients(
     let embeddings: tf.Tensor2D | undefined, matrix: tf.Tensor2D | undefined;
     let values: Float32Array = new Float32Array(0), chosenAt = 0;
     let tuples: StepGradients["tuples"] | undefined, trains = true;
+    const gradStartedAt = performance.now();
     try {
       const r = tf.tidy(() =>
         tf.variableGrads(() => {
@@ -107,6 +108,7 @@ export function wholeBatchGradients(
         return Promise.resolve({
           tuples: tuples!,
           chosenAt,
+          gradStartedAt,
           view,
           grads: {},
           microBatches: 0,
@@ -116,6 +118,7 @@ export function wholeBatchGradients(
       return Promise.resolve({
         tuples: tuples!,
         chosenAt,
+        gradStartedAt,
         view,
         loss: r.value,
         grads: r.grads,

@@ -139,10 +139,10 @@ Deno.test("one pass with nothing to mine returns the view, no loss and no gradie
   a.model.dispose();
 });
 
-Deno.test("the trainer takes one forward pass per whole-batch step, two with embedChunk or an eval-mode view", async () => {
+Deno.test("the trainer takes one forward pass per whole-batch step, two with embedChunk or an eval-mode view; its metrics say which", async () => {
   const passes = async (extra: Record<string, unknown>) => {
     const model = createModel("tiny", { inputSize: 32, seed: 2 });
-    const [, calls] = await countApplies(model, () =>
+    const [r, calls] = await countApplies(model, () =>
       trainEmbedding({
         model,
         loader: (s: number) => randomLoader(s),
@@ -155,9 +155,14 @@ Deno.test("the trainer takes one forward pass per whole-batch step, two with emb
         ...extra,
       } as TrainConfig, { progress: false }));
     model.dispose();
-    return calls;
+    for (const h of r.history) {
+      assert.ok(h.loadMs >= 0 && h.loadMs <= h.mineMs, `loadMs ${h.loadMs}, mineMs ${h.mineMs}`);
+      assert.ok(h.gradMs > 0 && h.gradMs <= h.stepMs, `gradMs ${h.gradMs}, stepMs ${h.stepMs}`);
+    }
+    return [calls, r.history.map((h) => h.passes)];
   };
-  assert.equal(await passes({}), 3);
-  assert.equal(await passes({ embedChunk: 6 }), 3 * 3); // two chunks for the view, one for gradients
-  assert.equal(await passes({ miningTraining: false }), 6);
+  assert.deepEqual(await passes({}), [3, [1, 1, 1]]);
+  // two chunks for the view, one pass for the gradients
+  assert.deepEqual(await passes({ embedChunk: 6 }), [9, [2, 2, 2]]);
+  assert.deepEqual(await passes({ miningTraining: false }), [6, [2, 2, 2]]);
 });
