@@ -24,10 +24,32 @@ import * as tf from "@tensorflow/tfjs";
 /**
  * The kernel a backend may register for training-mode batch normalisation over the last axis of
  * an NHWC float32 tensor (inputs `x`, `gamma`, `beta`; attribute `epsilon`; outputs
- * `[y, mean, variance]`, the variance biased), with a registered gradient. The native backend
- * does (oneDNN); where the active backend does not, {@link BatchNorm} uses TensorFlow.js ops.
+ * `[y, mean, variance]`, the variance biased), with a registered gradient. With attribute
+ * `relu: true` it also applies a ReLU (y = max(0, ·)) and has a fourth output, the backend's
+ * record of where the ReLU passed (for its gradient; opaque). The native backend registers it
+ * (oneDNN, the ReLU fused into the same pass); where the active backend does not, {@link BatchNorm}
+ * uses TensorFlow.js ops.
  */
 export const BATCH_NORM_TRAIN = "_BatchNormTrain";
+
+/** Outputs of batch-norm layers that already applied the following ReLU (see `fuseRelu`). */
+const reluDone = new WeakSet<tf.Tensor>();
+
+/**
+ * Whether `t` came from a {@link BatchNorm} with `fuseRelu` that applied the ReLU itself (training
+ * on a backend whose {@link BATCH_NORM_TRAIN} kernel fuses it): the ReLU layer after it passes
+ * such a tensor through.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { reluAppliedBy } from "./batch_norm.ts";
+ * console.assert(!reluAppliedBy(tf.ones([1])));
+ * ```
+ */
+export function reluAppliedBy(t: tf.Tensor): boolean {
+  return reluDone.has(t);
+}
 
 /** Arguments of {@link BatchNorm}. */
 export interface BatchNormArgs {
@@ -39,6 +61,13 @@ export interface BatchNormArgs {
   name?: string;
   /** Whether gamma and beta train. Default true. */
   trainable?: boolean;
+  /**
+   * A ReLU layer follows (lib/model's `ReluActivation`): in training, on a backend whose
+   * {@link BATCH_NORM_TRAIN} kernel fuses the ReLU, this layer applies it and that layer passes
+   * the result through (one pass instead of two, forward and backward). Elsewhere the output is
+   * the plain normalisation, as without it. Default false.
+   */
+  fuseRelu?: boolean;
 }
 
 type LayerVariable = ReturnType<tf.layers.Layer["addWeight"]>;
@@ -49,6 +78,7 @@ export class BatchNorm extends tf.layers.Layer {
   static className = "BatchNorm";
   readonly momentum: number;
   readonly epsilon: number;
+  readonly fuseRelu: boolean;
   private gamma?: LayerVariable;
   private beta?: LayerVariable;
   private movingMean?: LayerVariable;
@@ -58,6 +88,7 @@ export class BatchNorm extends tf.layers.Layer {
     super({ name: args.name, trainable: args.trainable });
     this.momentum = args.momentum ?? 0.99;
     this.epsilon = args.epsilon ?? 1e-3;
+    this.fuseRelu = args.fuseRelu ?? false;
     this.supportsMasking = true;
   }
 
@@ -106,12 +137,14 @@ export class BatchNorm extends tf.layers.Layer {
     if (x.rank === 4 && x.dtype === "float32" && tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend())) {
       // The backend's own kernel (the native backend's oneDNN batch normalisation), whose
       // registered gradient is its backward kernel.
-      const [out, mean, variance] = tf.engine().runKernel(
+      const [out, mean, variance, mask] = tf.engine().runKernel(
         BATCH_NORM_TRAIN,
         { x, gamma, beta },
-        { epsilon: this.epsilon },
+        { epsilon: this.epsilon, relu: this.fuseRelu },
       ) as tf.Tensor[];
+      mask?.dispose(); // the gradient keeps its own reference
       y = out;
+      if (this.fuseRelu) reluDone.add(y);
       stats = { mean, variance };
     } else {
       y = this.#normalizeWithOps(x, gamma, beta, (s) => stats = s);
@@ -167,6 +200,11 @@ export class BatchNorm extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), momentum: this.momentum, epsilon: this.epsilon };
+    return {
+      ...super.getConfig(),
+      momentum: this.momentum,
+      epsilon: this.epsilon,
+      ...(this.fuseRelu ? { fuseRelu: true } : {}),
+    };
   }
 }

@@ -16,6 +16,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../random/mod.ts";
 import { BatchNorm } from "./batch_norm.ts";
+import { ReluActivation } from "./relu_activation.ts";
 import { TrainConv2D } from "./train_conv2d.ts";
 import { type BuildOptions, scaleFilters } from "./variants.ts";
 
@@ -58,8 +59,11 @@ export function createBuildContext(options: BuildOptions): BuildContext {
         kernelInitializer: initializer(),
       }).apply(x) as tf.SymbolicTensor;
       if (!batch) return y;
-      const bn = new BatchNorm({ name: `${name}_bn`, epsilon: 1e-3 }).apply(y) as tf.SymbolicTensor;
-      return tf.layers.activation({ name: `${name}_relu`, activation: "relu" })
+      // The ReLU runs inside the batch norm where the backend fuses them (native, in training).
+      const bn = new BatchNorm({ name: `${name}_bn`, epsilon: 1e-3, fuseRelu: true })
+        .apply(y) as tf.SymbolicTensor;
+      const Activation = ReluActivation();
+      return new Activation({ name: `${name}_relu`, activation: "relu" })
         .apply(bn) as tf.SymbolicTensor;
     },
   };

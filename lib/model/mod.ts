@@ -22,3 +22,4 @@ export * from "./channel_zero_pad.ts";
 export * from "./face_api_weights.ts";
 export * from "./face_recognition_net.ts";
 export * from "./train_conv2d.ts";
+export * from "./relu_activation.ts";

@@ -17,13 +17,15 @@ import { L2Normalize } from "./l2_normalize.ts";
 import { PairDistance, StackDistances } from "./pair_distance.ts";
 import { ChannelZeroPad } from "./channel_zero_pad.ts";
 import { TrainConv2D } from "./train_conv2d.ts";
+import { ReluActivation } from "./relu_activation.ts";
 
 let registered = false;
 
 /**
  * Registers BatchNorm, L2Pooling2D, LocalResponseNorm, L2Normalize, PairDistance, StackDistances,
- * ChannelZeroPad, and {@link TrainConv2D} as "Conv2D" (so loaded models train with the fused
- * convolution too). Idempotent.
+ * ChannelZeroPad, {@link TrainConv2D} as "Conv2D" (so loaded models train with the fused
+ * convolution too) and {@link ReluActivation} as "Activation" (so a loaded batch norm's fused ReLU
+ * is not applied twice). Idempotent.
  */
 export function registerModelLayers(): void {
   if (registered) return;
@@ -37,6 +39,7 @@ export function registerModelLayers(): void {
       StackDistances,
       ChannelZeroPad,
       TrainConv2D() as unknown as typeof BatchNorm,
+      ReluActivation() as unknown as typeof BatchNorm,
     ]
   ) {
     tf.serialization.registerClass(cls);

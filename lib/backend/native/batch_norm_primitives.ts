@@ -3,10 +3,12 @@
  * variance over N·H·W per channel, then `γ·(x − mean)/√(var + ε) + β`) and backward (the input,
  * γ and β gradients in one primitive), read and written in place. Each is one or two passes over
  * the activations on oneDNN's threads, where the same layer as TensorFlow.js ops is about fifteen
- * passes, each into a fresh array.
+ * passes, each into a fresh array. With `relu`, a ReLU follows in the same pass (oneDNN's
+ * `fuse_norm_relu`): the forward pass also writes a workspace (where the ReLU passed), which the
+ * backward pass reads to mask dy.
  * @module
  */
-import { check, DNNL, memoryDesc, OP_DESC_BYTES, openDnnl } from "./dnnl.ts";
+import { check, DNNL, mdBytes, memoryDesc, OP_DESC_BYTES, openDnnl, queryMd } from "./dnnl.ts";
 import {
   type Freeable,
   Primitive,
@@ -19,7 +21,11 @@ export interface BatchNormGeometry {
   /** [N, H, W, C] */
   x: readonly [number, number, number, number];
   epsilon: number;
+  /** A ReLU fused after the normalisation (forward writes, backward reads, a workspace). */
+  relu?: boolean;
 }
+
+const flags = (g: BatchNormGeometry) => DNNL.useScaleShift | (g.relu ? DNNL.fuseNormRelu : 0);
 
 function descs(g: BatchNormGeometry) {
   const [n, h, w, c] = g.x;
@@ -37,30 +43,47 @@ function forwardDesc(g: BatchNormGeometry, data: Uint8Array): Uint8Array {
       DNNL.forwardTraining,
       data,
       g.epsilon,
-      DNNL.useScaleShift,
+      flags(g),
     ),
     "dnnl_batch_normalization_forward_desc_init",
   );
   return op;
 }
 
+/** The workspace descriptor of a fused-ReLU forward primitive descriptor (throws if it has none). */
+function workspaceOf(pd: Deno.PointerValue): Uint8Array {
+  const ws = queryMd(pd, DNNL.queryWorkspaceMd);
+  if (!ws || mdBytes(ws) === 0) {
+    throw new Error("oneDNN: batch normalization with a fused ReLU reported no workspace");
+  }
+  return ws;
+}
+
 class BatchNormForward implements Freeable {
   readonly prim: Primitive;
+  /** Bytes of the ReLU workspace (0 without `relu`). */
+  readonly workspaceBytes: number;
   constructor(g: BatchNormGeometry) {
     const { data, channel } = descs(g);
+    let bytes = 0;
     this.prim = withPrimitiveDesc(
       forwardDesc(g, data),
       "batch normalization forward (training)",
-      (pd) =>
-        new Primitive(pd, [
+      (pd) => {
+        const ws = g.relu ? workspaceOf(pd) : undefined;
+        bytes = ws ? mdBytes(ws) : 0;
+        return new Primitive(pd, [
           [DNNL.argSrc, data],
           [DNNL.argScale, channel],
           [DNNL.argShift, channel],
           [DNNL.argDst, data],
           [DNNL.argMean, channel],
           [DNNL.argVariance, channel],
-        ]),
+          ...(ws ? [[DNNL.argWorkspace, ws] as [number, Uint8Array]] : []),
+        ]);
+      },
     );
+    this.workspaceBytes = bytes;
   }
   destroy(): void {
     this.prim.destroy();
@@ -82,15 +105,16 @@ class BatchNormBackward implements Freeable {
         data,
         data,
         g.epsilon,
-        DNNL.useScaleShift,
+        flags(g),
       ),
       "dnnl_batch_normalization_backward_desc_init",
     );
     this.prim = withPrimitiveDesc(
       forwardDesc(g, data),
       "batch normalization forward (hint)",
-      (hint) =>
-        withPrimitiveDesc(op, "batch normalization backward", (pd) =>
+      (hint) => {
+        const ws = g.relu ? workspaceOf(hint) : undefined;
+        return withPrimitiveDesc(op, "batch normalization backward", (pd) =>
           new Primitive(pd, [
             [DNNL.argSrc, data],
             [DNNL.argMean, channel],
@@ -98,10 +122,12 @@ class BatchNormBackward implements Freeable {
             [DNNL.argDiffDst, data],
             [DNNL.argScale, channel],
             [DNNL.argShift, channel],
+            ...(ws ? [[DNNL.argWorkspace, ws] as [number, Uint8Array]] : []),
             [DNNL.argDiffSrc, data],
             [DNNL.argDiffScale, channel],
             [DNNL.argDiffShift, channel],
-          ]), { hint }),
+          ]), { hint });
+      },
     );
   }
   destroy(): void {
@@ -109,7 +135,13 @@ class BatchNormBackward implements Freeable {
   }
 }
 
-const key = (kind: string, g: BatchNormGeometry) => `${kind}|${g.x}|${g.epsilon}`;
+const key = (kind: string, g: BatchNormGeometry) =>
+  `${kind}|${g.x}|${g.epsilon}|${g.relu ? "relu" : ""}`;
+
+/** Bytes of the workspace a fused-ReLU forward pass of geometry `g` writes (0 without `relu`). */
+export function batchNormWorkspaceBytes(cache: PrimitiveCache, g: BatchNormGeometry): number {
+  return cache.get(key("bn_fwd", g), () => new BatchNormForward(g)).workspaceBytes;
+}
 
 /** Batch statistics of `x` (mean, biased variance) and the normalised, scaled, shifted `y`. */
 export function batchNormForward(
@@ -122,6 +154,8 @@ export function batchNormForward(
     y: Float32Array;
     mean: Float32Array;
     variance: Float32Array;
+    /** With `relu`: the workspace, {@link batchNormWorkspaceBytes} long. */
+    workspace?: ArrayBufferView;
   },
 ): void {
   cache.get(key("bn_fwd", g), () => new BatchNormForward(g)).prim.run([
@@ -131,7 +165,13 @@ export function batchNormForward(
     bufs.y,
     bufs.mean,
     bufs.variance,
+    ...(g.relu ? [needWorkspace(bufs.workspace)] : []),
   ]);
+}
+
+function needWorkspace(ws: ArrayBufferView | undefined): ArrayBufferView {
+  if (!ws) throw new Error("oneDNN batch normalization with a fused ReLU needs its workspace");
+  return ws;
 }
 
 /** dx, dγ and dβ of training-mode batch normalisation (mean and variance from the forward). */
@@ -147,6 +187,8 @@ export function batchNormBackward(
     dx: Float32Array;
     dGamma: Float32Array;
     dBeta: Float32Array;
+    /** With `relu`: the forward pass's workspace. */
+    workspace?: ArrayBufferView;
   },
 ): void {
   const bwd = cache.get(key("bn_bwd", g), () => new BatchNormBackward(g));
@@ -157,6 +199,7 @@ export function batchNormBackward(
     bufs.dy,
     bufs.gamma,
     bwd.shift,
+    ...(g.relu ? [needWorkspace(bufs.workspace)] : []),
     bufs.dx,
     bufs.dGamma,
     bufs.dBeta,

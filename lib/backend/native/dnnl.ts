@@ -63,6 +63,8 @@ export const DNNL = {
   backward: 128,
   /** dnnl_normalization_flags_t: dnnl_use_scale | dnnl_use_shift. */
   useScaleShift: 0x8 | 0x10,
+  /** dnnl_normalization_flags_t: dnnl_fuse_norm_relu (a ReLU after the normalisation, same pass). */
+  fuseNormRelu: 0x4,
   querySrcMd: 129,
   queryDiffSrcMd: 130,
   queryWeightsMd: 131,
