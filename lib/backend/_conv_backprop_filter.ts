@@ -79,11 +79,15 @@ export function conv2dBackpropFilterByMatMul(
   const m = n * oh * ow;
   const xp = padForTaps(x, dy.shape, g);
   const dy2 = tf.reshape(dy, [m, co]) as tf.Tensor2D;
+  // The product contracts the long axis m of both operands, so one of them is transposed: the
+  // narrower one (dy for a channel-reducing filter, then the small [co, ci] result back).
+  const viaDy = co < ci;
+  const dyT = viaDy ? tf.transpose(dy2) : undefined;
   const taps: tf.Tensor2D[] = [];
   for (let kh = 0; kh < g.filterHeight; kh++) {
     for (let kw = 0; kw < g.filterWidth; kw++) {
       const cols = tf.reshape(tap(xp, kh, kw, dy.shape, g.strides), [m, ci]) as tf.Tensor2D;
-      taps.push(tf.matMul(cols, dy2, true, false));
+      taps.push(viaDy ? tf.transpose(tf.matMul(dyT!, cols)) : tf.matMul(cols, dy2, true, false));
     }
   }
   const stacked = taps.length === 1 ? taps[0] : tf.stack(taps);

@@ -460,3 +460,21 @@ Deno.test("a small conv net's training step on wasm gives the cpu backend's grad
     tf.dispose([x, labels]);
   });
 });
+
+Deno.test("a 1×1 filter's gradient on wasm (one matmul, transposing the narrower operand) equals cpu's, fewer or more output channels", async () => {
+  await assertNoLeak(async () => {
+    for (const [ci, co] of [[12, 5], [5, 12], [7, 7]]) {
+      await assertMatchesCpu(`1×1 ci ${ci} co ${co}`, () => {
+        const x = tf.randomNormal([3, 6, 5, ci], 0, 1, "float32", ci) as tf.Tensor4D;
+        const dy = tf.randomNormal([3, 6, 5, co], 0, 1, "float32", co) as tf.Tensor4D;
+        return tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, {
+          strides: [1, 1],
+          pad: "same",
+          dataFormat: "NHWC",
+          dimRoundingMode: undefined,
+          filterShape: [1, 1, ci, co],
+        } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      });
+    }
+  });
+});
