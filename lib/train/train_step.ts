@@ -1,7 +1,8 @@
 /**
  * One training step on one batch: the no-gradient view with its one distance matrix
  * (batch_view.ts), the gradient strategy's tuples, loss and gradients (both from one forward pass
- * where the strategy offers `viewAndGradients` and the view is a whole-batch training-mode pass), the guarded weight update
+ * where the strategy offers `viewAndGradients`, the view is a whole-batch training-mode pass and
+ * the backend reads synchronously: `onePassBackend`), the guarded weight update
  * (update_weights.ts) and the step's metrics measured on the same matrix (step_metrics.ts).
  *
  * @example
@@ -19,6 +20,7 @@ import type { TrainBatch, TrainConfig } from "./train_config.ts";
 import { TRAIN_DEFAULTS } from "./train_defaults.ts";
 import type { TrainParts } from "./train_parts.ts";
 import { updateWeights } from "./update_weights.ts";
+import { onePassBackend } from "./whole_batch_gradients.ts";
 
 /** A finished step: its metrics, and its batch and raw gradients until `dispose()` (forensics). */
 export interface StepOutcome {
@@ -63,7 +65,10 @@ export function createStepRunner(
       };
       try {
         const training = config.miningTraining ?? d.miningTraining;
-        if (parts.strategy.viewAndGradients && chunk === undefined && training) {
+        if (
+          parts.strategy.viewAndGradients && chunk === undefined && training &&
+          onePassBackend(tf.getBackend())
+        ) {
           const one = await parts.strategy.viewAndGradients(
             { images, labels, targets: batch.targets },
             { distance: parts.distance },

@@ -21,6 +21,25 @@ import type {
   TupleSelector,
 } from "./gradient_strategy.ts";
 
+/** Backends whose synchronous reads are plain memory copies (GPU backends' would stall or fail). */
+const SYNC_READ_BACKENDS = new Set(["cpu", "wasm", "native", "tensorflow"]);
+
+/**
+ * Whether `backend` can run a one-pass step (`viewAndGradients`), which reads the distance matrix
+ * synchronously while the gradient tape records (tf.variableGrads takes a synchronous function):
+ * cpu, wasm, native and tensorflow (tfjs-node) can; on webgl and webgpu the trainer takes the
+ * two-pass step, whose reads are asynchronous.
+ *
+ * @example
+ * ```ts
+ * import { onePassBackend } from "./whole_batch_gradients.ts";
+ * console.assert(onePassBackend("wasm") && !onePassBackend("webgpu"));
+ * ```
+ */
+export function onePassBackend(backend: string): boolean {
+  return SYNC_READ_BACKENDS.has(backend);
+}
+
 /**
  * The strategy: tuples from `select`, then reducer(loss(model(images), labels, tuples)) and its
  * gradients in one pass (training-mode forward). With `parts.distillWeight` λ > 0 the batch's
@@ -93,7 +112,7 @@ export function wholeBatchGradients(
           const e = model.apply(batch.images, { training: true }) as tf.Tensor2D;
           embeddings = tf.keep(e);
           matrix = tf.keep(distance.matrix(e));
-          values = matrix.dataSync() as Float32Array;
+          values = matrix.dataSync() as Float32Array; // sync read allowed: see onePassBackend()
           tuples = selectMatrix(values, batch.labels);
           chosenAt = performance.now();
           trains = tupleCount(tuples) > 0 || distills(batch);

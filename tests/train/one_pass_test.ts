@@ -12,6 +12,7 @@ import { createRng } from "../../lib/random/mod.ts";
 import {
   createGradientStrategy,
   disposeBatchView,
+  onePassBackend,
   type TrainConfig,
   trainEmbedding,
   viewBatch,
@@ -165,4 +166,9 @@ Deno.test("the trainer takes one forward pass per whole-batch step, two with emb
   // two chunks for the view, one pass for the gradients
   assert.deepEqual(await passes({ embedChunk: 6 }), [9, [2, 2, 2]]);
   assert.deepEqual(await passes({ miningTraining: false }), [6, [2, 2, 2]]);
+});
+
+Deno.test("one-pass steps only on backends whose synchronous reads are copies", () => {
+  for (const b of ["cpu", "wasm", "native", "tensorflow"]) assert.ok(onePassBackend(b), b);
+  for (const b of ["webgl", "webgpu"]) assert.ok(!onePassBackend(b), b);
 });
