@@ -29,6 +29,22 @@ export interface FusedConv2dOptions {
 let gradientRegistered = false;
 
 /**
+ * The kernel a backend may register for a convolution's filter and bias gradients in one pass:
+ * inputs `x`, `dy`; `Conv2DBackpropFilter`'s attributes; outputs `[dFilter, dBias]`. The native
+ * backend does (oneDNN's backward-weights pass with its bias); where the active backend does not,
+ * the bias gradient is `Σ dy` over batch and pixels, a second pass over dy.
+ */
+export const CONV2D_BACKPROP_FILTER_BIAS = "_Conv2DBackpropFilterBias";
+
+/**
+ * A bias gradient computed with its filter's whose bias thunk has not run yet. The tape runs it
+ * right after the filter's whenever the bias is differentiated; where it is not (a caller that
+ * differentiates a filter without its bias), the next such computation frees it: at most one
+ * small tensor is ever left over.
+ */
+let pendingBiasGrad: tf.Tensor | undefined;
+
+/**
  * Registers a gradient for the `FusedConv2D` kernel (once; tfjs-core has none, since its fused ops
  * wrap the kernel in a custom gradient): `g = dy · step(y)` for ReLU (y, the output, is > 0
  * exactly where the pre-activation was), then, each only when the tape asks for it, the filter
@@ -50,24 +66,52 @@ function registerFusedConv2dGradient(): void {
         pad: "same" | "valid";
         activation: string;
         dilations?: [number, number] | number;
+        /** Set by fusedConv2dWithGrad (absent from other callers: then not assumed). */
+        hasBias?: boolean;
       };
       if (a.activation !== "relu" && a.activation !== "linear") {
         throw new Error(`FusedConv2D's gradient covers linear and relu, not ${a.activation}`);
       }
       const g = a.activation === "relu" ? reluGradFromOutput(dy as tf.Tensor, y) : dy as tf.Tensor;
       const common = { strides: a.strides, pad: a.pad, dataFormat: "NHWC" };
+      const wAttrs = { ...common, filterShape: filter.shape } as unknown as tf.NamedAttrMap;
+      const filterGrad = () =>
+        tf.engine().runKernel("Conv2DBackpropFilter", { x, dy: g }, wAttrs) as tf.Tensor;
+      // With a bias, on a backend that computes both gradients in one pass: once, for both.
+      // The engine calls each thunk in its own tidy, the filter's first: the bias gradient made
+      // there is kept until the bias thunk takes it (see pendingBiasGrad).
+      let both: tf.Tensor[] | undefined;
+      const filterAndBias =
+        a.hasBias === true && tf.getKernel(CONV2D_BACKPROP_FILTER_BIAS, tf.getBackend())
+          ? () => {
+            if (!both) {
+              pendingBiasGrad?.dispose();
+              both = tf.engine().runKernel(
+                CONV2D_BACKPROP_FILTER_BIAS,
+                { x, dy: g },
+                wAttrs,
+              ) as tf.Tensor[];
+              pendingBiasGrad = tf.keep(both[1]);
+            }
+            return both;
+          }
+          : undefined;
+      const biasGrad = () => {
+        if (!filterAndBias) return tf.sum(g, [0, 1, 2]);
+        const db = filterAndBias()[1];
+        pendingBiasGrad = undefined;
+        const out = tf.clone(db); // an ordinary (not kept) tensor, as every other gradient
+        db.dispose();
+        return out;
+      };
       return {
         x: () =>
           tf.engine().runKernel("Conv2DBackpropInput", { dy: g, filter }, {
             ...common,
             inputShape: x.shape,
           } as unknown as tf.NamedAttrMap) as tf.Tensor,
-        filter: () =>
-          tf.engine().runKernel("Conv2DBackpropFilter", { x, dy: g }, {
-            ...common,
-            filterShape: filter.shape,
-          } as unknown as tf.NamedAttrMap) as tf.Tensor,
-        bias: () => tf.sum(g, [0, 1, 2]),
+        filter: () => filterAndBias ? filterAndBias()[0] : filterGrad(),
+        bias: biasGrad,
       };
     },
   });
@@ -111,6 +155,7 @@ export function fusedConv2dWithGrad(
       dimRoundingMode: undefined,
       activation: options.relu ? "relu" : "linear",
       leakyreluAlpha: undefined,
+      hasBias: bias != null, // read by the registered gradient only
     } as unknown as tf.NamedAttrMap,
   ) as tf.Tensor4D;
 }

@@ -1,9 +1,19 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
-import { kernelNames, outputsOn, relativeError, seeded } from "../_helpers/compare.ts";
+import {
+  kernelNames,
+  kernelNamesAsync,
+  outputsOn,
+  relativeError,
+  seeded,
+} from "../_helpers/compare.ts";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
 import { dnnlUnavailableReason, initBackend } from "../../lib/backend/mod.ts";
-import { fusedConv2dWithGrad, TrainConv2D } from "../../lib/model/train_conv2d.ts";
+import {
+  CONV2D_BACKPROP_FILTER_BIAS,
+  fusedConv2dWithGrad,
+  TrainConv2D,
+} from "../../lib/model/train_conv2d.ts";
 
 // The fused training convolution against the stock ops it replaces (conv2d, add, relu, whose
 // gradients tfjs derives), on the cpu backend (the reference), wasm, and native where it loads.
@@ -90,7 +100,16 @@ Deno.test("fusedConv2dWithGrad: value and gradients equal conv2d + add + relu's 
     await assertNoLeak(async () => {
       const ref = await outputsOn("cpu", () => lossAndGrads(c, false));
       for (const backend of backends) {
-        const got = await outputsOn(backend, () => lossAndGrads(c, true));
+        const { names, result: got } = await kernelNamesAsync(() =>
+          outputsOn(backend, () => lossAndGrads(c, true))
+        );
+        // native: a bias's gradient comes with the filter's from one oneDNN pass, no Σ dy
+        const fusedBias = backend === "native" && c.bias;
+        assert.equal(names.includes(CONV2D_BACKPROP_FILTER_BIAS), fusedBias, `${what} ${backend}`);
+        assert.equal(names.includes("Conv2DBackpropFilter"), !fusedBias, `${what} ${backend}`);
+        // one Sum for the loss, and one for the bias gradient unless it came from oneDNN
+        const sums = names.filter((n) => n === "Sum").length;
+        assert.equal(sums, c.bias && !fusedBias ? 2 : 1, `${what} ${backend}: Sum kernels`);
         assert.deepEqual(got.shapes, ref.shapes, `${what} on ${backend}: shapes`);
         got.values.forEach((v, i) => {
           const err = relativeError(v, ref.values[i]);
@@ -154,4 +173,33 @@ Deno.test("TrainConv2D: one FusedConv2D per layer in training, no gradient of th
     tf.dispose(x);
     model.dispose();
   });
+});
+
+Deno.test({
+  name:
+    "native: a filter differentiated without its bias leaves at most one bias gradient over, freed by the next",
+  ignore: nativeReason !== undefined,
+  fn: async () => {
+    await tf.setBackend("native");
+    try {
+      const x = seeded([2, 6, 6, 3], 1) as tf.Tensor4D;
+      const w = seeded([3, 3, 3, 4], 2) as tf.Tensor4D;
+      const b = seeded([4], 3) as tf.Tensor1D;
+      const conv = (wi: tf.Tensor, bi: tf.Tensor) =>
+        tf.sum(fusedConv2dWithGrad(x, wi as tf.Tensor4D, bi as tf.Tensor1D, { relu: true }));
+      const filterOnly = () => tf.grad((wi: tf.Tensor) => conv(wi, b))(w);
+      const before = tf.memory().numTensors;
+      const g1 = filterOnly();
+      assert.equal(tf.memory().numTensors, before + 2, "the gradient and one bias gradient over");
+      const g2 = filterOnly();
+      assert.equal(tf.memory().numTensors, before + 3, "still one over: the first was freed");
+      const both = tf.grads(conv)([w, b]); // the bias differentiated: nothing over
+      assert.equal(tf.memory().numTensors, before + 4);
+      const ref = await outputsOn("cpu", () => tf.grad((wi: tf.Tensor) => conv(wi, b))(w));
+      assert.ok(relativeError(await g1.data() as Float32Array, ref.values[0]) <= 1e-4);
+      tf.dispose([g1, g2, ...both, x, w, b]);
+    } finally {
+      await tf.setBackend("wasm");
+    }
+  },
 });

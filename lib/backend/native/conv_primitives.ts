@@ -227,12 +227,12 @@ class ConvBackwardData implements Freeable {
   }
 }
 
-/** Filter gradient of a convolution. */
+/** Filter gradient of a convolution (and, `withBias`, the bias gradient in the same pass). */
 class ConvBackwardWeights implements Freeable {
   readonly prim: Primitive;
   readonly weights: WeightsAdapter;
 
-  constructor(g: ConvGeometry) {
+  constructor(g: ConvGeometry, readonly withBias = false) {
     const d = descs(g, weightsLayout);
     const op = new Uint8Array(OP_DESC_BYTES);
     check(
@@ -241,7 +241,7 @@ class ConvBackwardWeights implements Freeable {
         DNNL.convolutionDirect,
         d.src,
         d.weights,
-        new Uint8Array(768),
+        withBias ? d.bias : new Uint8Array(768),
         d.dst,
         d.strides,
         d.padL,
@@ -250,7 +250,7 @@ class ConvBackwardWeights implements Freeable {
       "dnnl_convolution_backward_weights_desc_init",
     );
     [this.prim, this.weights] = withPrimitiveDesc(
-      forwardDesc(d, false),
+      forwardDesc(d, withBias),
       "convolution forward (hint)",
       (hint) =>
         withPrimitiveDesc(op, "convolution backward weights", (pd) => {
@@ -260,6 +260,7 @@ class ConvBackwardWeights implements Freeable {
               [DNNL.argSrc, d.src],
               [DNNL.argDiffDst, d.dst],
               [DNNL.argDiffWeights, wmd],
+              ...(withBias ? [[DNNL.argDiffBias, d.bias] as [number, Uint8Array]] : []),
             ]),
             new WeightsAdapter(d.userWeights, wmd, true),
           ] as const;
@@ -267,12 +268,13 @@ class ConvBackwardWeights implements Freeable {
     );
   }
 
-  run(x: Float32Array, dy: Float32Array, dw: Float32Array): void {
+  run(x: Float32Array, dy: Float32Array, dw: Float32Array, db?: Float32Array): void {
+    const bias = this.withBias ? [db!] : [];
     if (this.weights.reorder) {
-      this.prim.run([x, dy, this.weights.scratch!]);
+      this.prim.run([x, dy, this.weights.scratch!, ...bias]);
       this.weights.reorder.run([this.weights.scratch!, dw]);
     } else {
-      this.prim.run([x, dy, dw]);
+      this.prim.run([x, dy, dw, ...bias]);
     }
   }
 
@@ -303,13 +305,15 @@ export function convBackwardData(
   cache.get(key("bwd_data", g), () => new ConvBackwardData(g)).run(bufs.dy, bufs.filter, bufs.dx);
 }
 
-/** dFilter (HWIO) of a convolution into `dw`. */
+/** dFilter (HWIO) of a convolution into `dw`, and with `db` its bias gradient in the same pass. */
 export function convBackwardWeights(
   cache: PrimitiveCache,
   g: ConvGeometry,
-  bufs: { x: Float32Array; dy: Float32Array; dw: Float32Array },
+  bufs: { x: Float32Array; dy: Float32Array; dw: Float32Array; db?: Float32Array },
 ): void {
-  cache.get(key("bwd_w", g), () => new ConvBackwardWeights(g)).run(bufs.x, bufs.dy, bufs.dw);
+  const withBias = bufs.db != null;
+  cache.get(key("bwd_w", g, withBias ? "bias" : ""), () => new ConvBackwardWeights(g, withBias))
+    .run(bufs.x, bufs.dy, bufs.dw, bufs.db);
 }
 
 /** The implementation names oneDNN picks for a geometry (forward, data, weights). */

@@ -10,7 +10,13 @@ import * as tf from "@tensorflow/tfjs";
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import { openDnnl } from "./dnnl.ts";
 import { PrimitiveCache } from "./primitive_cache.ts";
-import { NATIVE_KERNELS, type NativeKernelBackend, withFallback } from "./native_kernels.ts";
+import {
+  conv2DBackpropFilterBias,
+  NATIVE_KERNELS,
+  type NativeKernelBackend,
+  withFallback,
+} from "./native_kernels.ts";
+import { CONV2D_BACKPROP_FILTER_BIAS } from "../../model/train_conv2d.ts";
 import { FAST_JS_KERNELS } from "./fast_js_kernels.ts";
 import { NATIVE_RELU_GRAD, nativeReluGrad, registerNativeReluGrad } from "./relu_grad.ts";
 import {
@@ -96,6 +102,25 @@ export function registerNativeBackend(): void {
     });
   }
   registerBatchNormTrainGradient();
+  // Where the geometry is not covered: this backend's own filter gradient and Σ dy.
+  const cpuFilter = tf.getKernel("Conv2DBackpropFilter", NATIVE_BACKEND)!.kernelFunc;
+  const cpuSum = tf.getKernel("Sum", NATIVE_BACKEND)!.kernelFunc;
+  tf.registerKernel({
+    kernelName: CONV2D_BACKPROP_FILTER_BIAS,
+    backendName: NATIVE_BACKEND,
+    kernelFunc: withFallback(
+      conv2DBackpropFilterBias,
+      (args) => [
+        cpuFilter(args as never) as tf.TensorInfo,
+        cpuSum({
+          inputs: { x: args.inputs.dy },
+          backend: args.backend,
+          attrs: { axis: [0, 1, 2], keepDims: false },
+        } as never) as tf.TensorInfo,
+      ],
+      CONV2D_BACKPROP_FILTER_BIAS,
+    ) as tf.KernelFunc,
+  });
   tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(), 1);
   registered = true;
 }

@@ -176,6 +176,18 @@ const conv2DBackpropFilter: NativeFn = ({ x, dy }, backend, attrs) => {
   return output(backend, g.filter, dw);
 };
 
+/** `_Conv2DBackpropFilterBias` (lib/model's contract): the filter and bias gradients, one pass. */
+export const conv2DBackpropFilterBias: NativeFn = ({ x, dy }, backend, attrs) => {
+  const xv = f32(backend, x);
+  const dyv = f32(backend, dy);
+  const g = convGeometry(x.shape, attrs.filterShape as number[], attrs);
+  if (!xv || !dyv || !g) return undefined;
+  const dw = new Float32Array(size(g.filter));
+  const db = new Float32Array(g.filter[3]);
+  convBackwardWeights(backend.primitives, g, { x: xv, dy: dyv, dw, db });
+  return [output(backend, g.filter, dw), backend.makeTensorInfo([db.length], "float32", db)];
+};
+
 const pool = (kind: "max" | "avg"): NativeFn => ({ x }, backend, attrs) => {
   const xv = f32(backend, x);
   if (!xv || x.shape.length !== 4) return undefined;
