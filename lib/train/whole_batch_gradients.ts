@@ -101,10 +101,12 @@ export function wholeBatchGradients(
   };
   const selectMatrix = options.selectMatrix;
   if (!selectMatrix) return strategy;
-  strategy.viewAndGradients = (batch, { distance }): Promise<OnePassResult> => {
+  // deno-lint-ignore require-await -- async so that a refusal is a rejected promise, not a throw
+  strategy.viewAndGradients = async (batch, { distance }): Promise<OnePassResult> => {
     let embeddings: tf.Tensor2D | undefined, matrix: tf.Tensor2D | undefined;
     let values: Float32Array = new Float32Array(0), chosenAt = 0;
     let tuples: StepGradients["tuples"] | undefined, trains = true;
+    const distill = distills(batch); // throws before the tape starts, as nothing is saved yet
     const gradStartedAt = performance.now();
     try {
       const r = tf.tidy(() =>
@@ -115,7 +117,7 @@ export function wholeBatchGradients(
           values = matrix.dataSync() as Float32Array; // sync read allowed: see onePassBackend()
           tuples = selectMatrix(values, batch.labels);
           chosenAt = performance.now();
-          trains = tupleCount(tuples) > 0 || distills(batch);
+          trains = tupleCount(tuples) > 0 || distill;
           // Nothing to train on: a zero loss still connected to every variable (the tape cannot
           // be left half-way without leaking the activations it saved); its gradients are dropped.
           return trains ? objective(e, batch, tuples) : tf.mul(tf.sum(e), 0) as tf.Scalar;
@@ -124,7 +126,7 @@ export function wholeBatchGradients(
       const view = { embeddings: embeddings!, matrix: matrix!, values };
       if (!trains) {
         tf.dispose([r.value, ...Object.values(r.grads)]);
-        return Promise.resolve({
+        return {
           tuples: tuples!,
           chosenAt,
           gradStartedAt,
@@ -132,9 +134,9 @@ export function wholeBatchGradients(
           grads: {},
           microBatches: 0,
           microBatchesMined: 0,
-        });
+        };
       }
-      return Promise.resolve({
+      return {
         tuples: tuples!,
         chosenAt,
         gradStartedAt,
@@ -143,7 +145,7 @@ export function wholeBatchGradients(
         grads: r.grads,
         microBatches: 1,
         microBatchesMined: 1,
-      });
+      };
     } catch (e) {
       tf.dispose([embeddings, matrix].filter((t): t is tf.Tensor2D => t !== undefined));
       throw e;

@@ -16,6 +16,7 @@ import {
   type TrainConfig,
   trainEmbedding,
   viewBatch,
+  wholeBatchGradients,
 } from "../../lib/train/mod.ts";
 import { randomLoader } from "./_golden_cases.ts";
 
@@ -171,4 +172,36 @@ Deno.test("the trainer takes one forward pass per whole-batch step, two with emb
 Deno.test("one-pass steps only on backends whose synchronous reads are copies", () => {
   for (const b of ["cpu", "wasm", "native", "tensorflow"]) assert.ok(onePassBackend(b), b);
   for (const b of ["webgl", "webgpu"]) assert.ok(!onePassBackend(b), b);
+});
+
+Deno.test("one pass with a distillation weight and no targets is refused before the tape starts (nothing leaks)", async () => {
+  const a = await setup();
+  const strategy = wholeBatchGradients(
+    {
+      model: a.model,
+      variables: a.model.trainableWeights.map((w) => w.read() as tf.Variable),
+      loss: createLoss("triplet", { distance: a.distance, margin: 0.2 }),
+      reducer: createReducer("mean"),
+      distillWeight: 0.5,
+    },
+    {
+      select: () => Promise.reject(new Error("unused")),
+      selectMatrix: () => ({
+        anchors: new Int32Array(),
+        positives: new Int32Array(),
+        negatives: new Int32Array(),
+      }),
+    },
+  );
+  await assertNoLeak(async () => {
+    await assert.rejects(
+      () =>
+        strategy.viewAndGradients!({ images: a.images, labels: a.labels }, {
+          distance: a.distance,
+        }),
+      /'distillWeight' > 0 needs batches with 'targets'/,
+    );
+  });
+  a.images.dispose();
+  a.model.dispose();
 });
