@@ -11,7 +11,8 @@
  * const Activation = ReluActivation();
  * const layer = new Activation({ activation: "relu" });
  * const y = layer.apply(tf.tensor1d([-1, 2])) as tf.Tensor;
- * console.assert(layer.getClassName() === "Activation" && y.dataSync()[0] === 0);
+ * const v = await y.data();
+ * console.assert(layer.getClassName() === "Activation" && v[0] === 0);
  * ```
  * @module
  */

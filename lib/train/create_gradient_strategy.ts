@@ -71,8 +71,5 @@ export function createGradientStrategy(
       microBatch: options.microBatch,
       maxMicroBatches: options.maxMicroBatches,
     })
-    : wholeBatchGradients(parts, {
-      select,
-      selectMatrix: miner.mineMatrix ? (v, l) => miner.mineMatrix!(v, l) : undefined,
-    });
+    : wholeBatchGradients(parts, { select });
 }

@@ -14,7 +14,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { Distance, EmbeddingLoss, Pairs, Reducer, Triplets } from "../losses/mod.ts";
+import type { EmbeddingLoss, Pairs, Reducer, Triplets } from "../losses/mod.ts";
 import type { BatchView } from "./batch_view.ts";
 
 /** What a strategy gets each step. Nothing here is disposed by the strategy. */
@@ -35,11 +35,6 @@ export interface StepGradients {
   tuples: Triplets | Pairs;
   /** `performance.now()` once the tuples were chosen. */
   chosenAt: number;
-  /**
-   * `performance.now()` when the gradient pass began, where that was before the tuples were
-   * chosen (a one-pass step mines inside it); absent: at `chosenAt`.
-   */
-  gradStartedAt?: number;
   /** The reduced loss (undefined when there were no tuples: no gradient step). */
   loss?: tf.Scalar;
   /** Gradients keyed by variable name (empty without tuples). */
@@ -53,35 +48,11 @@ export interface StepGradients {
 /** Chooses a step's tuples from its batch (a miner over the shared matrix, or random triplets). */
 export type TupleSelector = (batch: StepBatch) => Promise<Triplets | Pairs>;
 
-/**
- * Chooses a step's tuples synchronously from the batch's distance matrix (row-major values) and
- * labels: what a one-pass step needs, since it mines between the forward pass and the gradients.
- */
-export type MatrixSelector = (values: Float32Array, labels: Int32Array) => Triplets | Pairs;
-
-/** What a one-pass step gets: the batch without a view (the strategy makes the view). */
-export type OnePassBatch = Omit<StepBatch, "view">;
-
-/** A one-pass step's result: the view made from the gradient pass's own embeddings, and its gradients. */
-export interface OnePassResult extends StepGradients {
-  /** The embeddings of the training-mode forward pass (no gradient) and their one distance matrix. */
-  view: BatchView;
-}
-
 /** One way of computing a step's gradients. */
 export interface GradientStrategy {
   readonly name: "wholeBatch" | "microBatch" | "tripletModel";
   /** Chooses the tuples and computes the loss and gradients of `variables` for them. */
   gradients(batch: StepBatch): Promise<StepGradients>;
-  /**
-   * One training-mode forward pass for both mining and gradients: the embeddings are read, the
-   * distance matrix computed and mined while the tape records, then the loss of the mined tuples
-   * is differentiated. Same tuples, loss and gradients as a no-gradient view followed by
-   * {@link GradientStrategy.gradients} (the batch statistics are those of the same batch), for
-   * one forward pass less, and batch norm's moving statistics move once per step, not twice.
-   * Present only where the strategy can do it (whole batch with a matrix miner).
-   */
-  viewAndGradients?(batch: OnePassBatch, options: { distance: Distance }): Promise<OnePassResult>;
 }
 
 /** The parts every strategy composes (built once per run). */

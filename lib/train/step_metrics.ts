@@ -39,20 +39,10 @@ export interface StepMetrics {
   gradNorm: number;
   imagesPerSec: number;
   stepMs: number;
-  /**
-   * Time from the step's start to mined triplets: waiting for the batch, the forward pass that
-   * mining reads (no gradient, or, in a one-pass step, the gradient pass's own), mining.
-   */
+  /** Time from the step's start to mined triplets: waiting for the batch, embedding it without gradient, mining. */
   mineMs: number;
-  /** The part of `mineMs` spent waiting for the batch (the data loader). */
-  loadMs: number;
-  /**
-   * Time of the gradient pass (forward under the tape, backward, all micro-batches) and the
-   * update. In a one-pass step (`passes` 1) its forward pass and mining count in `mineMs` too.
-   */
+  /** Time of the forward and backward passes (all micro-batches) and the update. */
   gradMs: number;
-  /** Forward passes over the batch this step: 2 (a no-gradient view, then the gradient pass) or 1. */
-  passes: 1 | 2;
   /** Gradient micro-batches this step (1 without micro-batching). */
   microBatches: number;
   /** Micro-batches the mined triplets split into (more than `microBatches` when capped by `maxMicroBatches`). */
@@ -70,8 +60,8 @@ export interface MeasureInput {
   gradNorm: number;
   distance: Distance;
   margin: number;
-  /** performance.now() at the step's start, when its batch arrived, when tuples were chosen, after the update. */
-  times: { start: number; loaded?: number; chosen: number; gradStart?: number; updated: number };
+  /** performance.now() at the step's start, when tuples were chosen, after the update. */
+  times: { start: number; chosen: number; updated: number };
   microBatches: number;
   microBatchesMined: number;
 }
@@ -106,11 +96,7 @@ export async function measureStep(view: BatchView, input: MeasureInput): Promise
     imagesPerSec: (labels.length * 1000) / stepMs,
     stepMs,
     mineMs: input.times.chosen - input.times.start,
-    loadMs: (input.times.loaded ?? input.times.start) - input.times.start,
-    gradMs: input.times.updated - (input.times.gradStart ?? input.times.chosen),
-    passes: input.times.gradStart !== undefined && input.times.gradStart < input.times.chosen
-      ? 1
-      : 2,
+    gradMs: input.times.updated - input.times.chosen,
     microBatches: input.microBatches,
     microBatchesMined: input.microBatchesMined,
   };

@@ -1,8 +1,6 @@
 /**
  * One training step on one batch: the no-gradient view with its one distance matrix
- * (batch_view.ts), the gradient strategy's tuples, loss and gradients (both from one forward pass
- * where the strategy offers `viewAndGradients`, the view is a whole-batch training-mode pass and
- * the backend reads synchronously: `onePassBackend`), the guarded weight update
+ * (batch_view.ts), the gradient strategy's tuples, loss and gradients, the guarded weight update
  * (update_weights.ts) and the step's metrics measured on the same matrix (step_metrics.ts).
  *
  * @example
@@ -20,7 +18,6 @@ import type { TrainBatch, TrainConfig } from "./train_config.ts";
 import { TRAIN_DEFAULTS } from "./train_defaults.ts";
 import type { TrainParts } from "./train_parts.ts";
 import { updateWeights } from "./update_weights.ts";
-import { onePassBackend } from "./whole_batch_gradients.ts";
 
 /** A finished step: its metrics, and its batch and raw gradients until `dispose()` (forensics). */
 export interface StepOutcome {
@@ -50,7 +47,6 @@ export function createStepRunner(
   let previousGradNorm = 0;
   return {
     async run(batch, step, start) {
-      const loaded = performance.now();
       const labels = Int32Array.from(batch.labels), images = batch.images;
       const lr = parts.lrAt(step - 1);
       let view: BatchView | undefined, g: StepGradients | undefined;
@@ -64,25 +60,12 @@ export function createStepRunner(
         disposeBatchView(view);
       };
       try {
-        const training = config.miningTraining ?? d.miningTraining;
-        if (
-          parts.strategy.viewAndGradients && chunk === undefined && training &&
-          onePassBackend(tf.getBackend())
-        ) {
-          const one = await parts.strategy.viewAndGradients(
-            { images, labels, targets: batch.targets },
-            { distance: parts.distance },
-          );
-          view = one.view;
-          g = one;
-        } else {
-          view = await viewBatch(parts.model, images, {
-            distance: parts.distance,
-            chunk,
-            training,
-          });
-          g = await parts.strategy.gradients({ images, labels, view, targets: batch.targets });
-        }
+        view = await viewBatch(parts.model, images, {
+          distance: parts.distance,
+          chunk,
+          training: config.miningTraining ?? d.miningTraining,
+        });
+        g = await parts.strategy.gradients({ images, labels, view, targets: batch.targets });
         const loss = g.loss ? (await g.loss.data())[0] : 0;
         let gradNorm = 0;
         if (g.loss) {
@@ -115,7 +98,7 @@ export function createStepRunner(
           gradNorm,
           distance: parts.distance,
           margin: parts.margin,
-          times: { start, loaded, chosen: g.chosenAt, gradStart: g.gradStartedAt, updated },
+          times: { start, chosen: g.chosenAt, updated },
           microBatches: g.microBatches,
           microBatchesMined: g.microBatchesMined,
         });

@@ -8,23 +8,17 @@ async function* tsFiles(dir: string): AsyncGenerator<string> {
   }
 }
 
-/** The one deliberate synchronous read: the one-pass step's, used only on backends where it is a copy. */
-const ALLOWED = ["lib/train/whole_batch_gradients.ts"];
-
-Deno.test("lib/ never reads tensors synchronously (dataSync/arraySync break WebGPU), but where marked and allowed", async () => {
+Deno.test("lib/ never reads tensors synchronously (dataSync/arraySync break WebGPU)", async () => {
   const root = new URL("../../lib", import.meta.url).pathname;
   const offenders: string[] = [];
-  const marked: string[] = [];
   for await (const f of tsFiles(root)) {
     const lines = (await Deno.readTextFile(f)).split("\n");
     lines.forEach((line, i) => {
       const code = line.replace(/\/\/.*$/, "");
       if (/\b(dataSync|arraySync)\s*\(/.test(code) && !/^\s*\*/.test(code)) {
-        if (/\/\/ sync read allowed: /.test(line)) marked.push(f.slice(root.length - 3));
-        else offenders.push(`${f}:${i + 1}`);
+        offenders.push(`${f}:${i + 1}`);
       }
     });
   }
   assert.deepEqual(offenders, [], `synchronous tensor reads in lib/: ${offenders.join(", ")}`);
-  assert.deepEqual(marked, ALLOWED, "the allowed synchronous reads");
 });

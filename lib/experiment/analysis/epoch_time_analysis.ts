@@ -115,10 +115,7 @@ export function epochTimeAnalysis(
     ], { title: "hours per epoch", yTitle: "hours", logY: true }),
     barFigure(["trunk triplets", "PK + semi-hard"], [
       { name: "forward+backward+update", y: [trunkWay.gradSec, pkWay.gradSec] },
-      {
-        name: "outside the gradient pass (loader, no-grad embedding, mining)",
-        y: [trunkWay.otherSec, pkWay.otherSec],
-      },
+      { name: "loader + no-grad embedding + mining", y: [trunkWay.otherSec, pkWay.otherSec] },
     ], {
       title: `measured step time (${config.model} at ${config.size} px)`,
       yTitle: "seconds per step",
