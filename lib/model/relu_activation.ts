@@ -16,8 +16,9 @@
  * ```
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import { reluAppliedBy } from "./batch_norm.ts";
+import { stockLayerClass } from "./_stock_layer_class.ts";
 
 /** Arguments of the layers `Activation`. */
 export type ActivationArgs = Parameters<typeof tf.layers.activation>[0];
@@ -30,9 +31,7 @@ let reluActivationClass: LayerClass | undefined;
  */
 export function ReluActivation(): LayerClass {
   if (reluActivationClass) return reluActivationClass;
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap["Activation"];
-  if (!entry) throw new Error("ReluActivation: tfjs-layers' Activation is not registered");
-  const Stock = entry[0] as unknown as typeof tf.layers.Layer;
+  const Stock = stockLayerClass("Activation", "ReluActivation");
   class ActivationAfterFusedNorm extends Stock {
     static className = "Activation";
     override call(inputs: tf.Tensor | tf.Tensor[], kwargs: tf.serialization.ConfigDict): tf.Tensor {

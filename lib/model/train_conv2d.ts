@@ -15,6 +15,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { stockLayerClass } from "./_stock_layer_class.ts";
 
 /** Options of {@link fusedConv2dWithGrad}. */
 export interface FusedConv2dOptions {
@@ -204,10 +205,8 @@ let trainConv2dClass: LayerClass | undefined;
  */
 export function TrainConv2D(): LayerClass {
   if (trainConv2dClass) return trainConv2dClass;
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap["Conv2D"];
-  if (!entry) throw new Error("TrainConv2D: tfjs-layers' Conv2D is not registered");
-  const Stock = entry[0] as unknown as LayerClass & { className: string };
-  class Conv2DTrainFused extends (Stock as unknown as typeof tf.layers.Layer) {
+  const Stock = stockLayerClass("Conv2D", "TrainConv2D");
+  class Conv2DTrainFused extends Stock {
     static className = "Conv2D";
     override call(inputs: tf.Tensor | tf.Tensor[], kwargs: tf.serialization.ConfigDict): tf.Tensor {
       const self = this as unknown as ConvInternals;
