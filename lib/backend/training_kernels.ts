@@ -42,6 +42,7 @@ import {
   depthwiseBackpropFilterByConv,
   depthwiseBackpropFilterByTaps,
 } from "./_conv_backprop_filter.ts";
+import { conv2dBackpropFilterByPanels } from "./_conv_backprop_filter_panels.ts";
 import { unsortedSegmentSumKernel } from "./_unsorted_segment_sum.ts";
 import { cpuFallbackKernel } from "./_cpu_fallback.ts";
 import { avgPoolGradKernel, maxPoolGradKernel } from "./_pool_grad_kernels.ts";
@@ -130,6 +131,8 @@ function fastKernels(slow: (name: string) => KernelFn): Record<string, KernelFn>
       const x = inputOf(args.inputs, "x", "conv backprop");
       const dy = inputOf(args.inputs, "dy", "conv backprop");
       const g = geometry(x.shape as [number, number, number, number], a.filterShape!, a, false);
+      const byPanels = conv2dBackpropFilterByPanels(args.backend, x, dy, g);
+      if (byPanels) return byPanels;
       // Measured (bench/backend.ts): the dilated convolution wins everywhere except a 1×1
       // stride-1 filter, where the gradient is a single matmul (on wasm since BatchMatMul's
       // transposed case is fast, see _batch_mat_mul.ts). A matmul over a transposed im2col copy

@@ -39,6 +39,8 @@ export const MAX_WASM_THREADS = 8;
 
 /** The threaded backend, once started: its module promise and the thread count it runs. */
 let started: Promise<number> | undefined;
+/** The thread count of the started threaded build (1 until it has started). */
+let startedThreads = 1;
 
 /** Options of {@link enableWasmThreads}. */
 export interface WasmThreadsOptions {
@@ -275,6 +277,7 @@ export function enableWasmThreads(
       options.wasmBinary,
     );
     pkg.setThreadsCount(threads);
+    startedThreads = threads;
     const BackendWasm = pkg.BackendWasm as unknown as new (m: EmscriptenModule) => tf.KernelBackend;
     tf.removeBackend("wasm");
     tf.registerBackend("wasm", () => {
@@ -331,6 +334,20 @@ export function guardWasmMalloc(module: EmscriptenModule): void {
     return at;
   };
   guarded.add(module);
+}
+
+/**
+ * Threads the threaded wasm build was started with, known without waiting (1 when it has not been
+ * started: the stock single-threaded build, or no wasm at all).
+ *
+ * @example
+ * ```ts
+ * import { startedWasmThreads } from "./wasm_threads.ts";
+ * console.log(startedWasmThreads()); // 1 before enableWasmThreads
+ * ```
+ */
+export function startedWasmThreads(): number {
+  return startedThreads;
 }
 
 /** Threads the wasm backend actually runs (1 for the stock build); throws before it has started. */

@@ -1,0 +1,114 @@
+/**
+ * A convolution's filter gradient as banded panel products (see `_wasm_gemm_module.ts`), for one
+ * thread's share of the gradient's rows. The same function runs on the main thread and in the
+ * helper threads, each on its own rows, so the result does not depend on the thread count.
+ *
+ * With the input padded so that tap (i, j) reads `xp[n, sh·oh + i, sw·ow + j, c]` (the forward
+ * geometry folded in), the gradient's rows for one tap row `i` are the `kw·c` values
+ * `(j, c)`, and these lie side by side in `xp`: row `(i, j, c)` at output position `(oh, ow)` is
+ * `xp[n, sh·oh + i, sw·ow, 0] + j·c + c`. So each tap row is one product of a strided view of the
+ * input (no im2col copy) with dy, and the result is already in HWIO order.
+ * @module
+ */
+import { MAIN_ROWS, type PanelFn } from "./_wasm_gemm_module.ts";
+
+/** Sizes and byte addresses of one filter-gradient job. */
+export interface FilterGradJob {
+  /** Byte address of the padded input [n, hp, wp, c]. */
+  x: number;
+  /** Byte address of dy [n, oh, ow, k]. */
+  dy: number;
+  /** Byte address of the zeroed gradient [kh, kw, c, k]. */
+  out: number;
+  n: number;
+  hp: number;
+  wp: number;
+  c: number;
+  oh: number;
+  ow: number;
+  k: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  /** Output rows (of dy) per band: a band's dy and input rows stay in cache across tap rows. */
+  bandRows: number;
+}
+
+/** The panel functions by `<rows>x<columns>`. */
+export type Panels = Record<string, PanelFn>;
+
+/** Total gradient rows of a job (`kh · kw · c`). */
+export function jobRows(job: FilterGradJob): number {
+  return job.kh * job.kw * job.c;
+}
+
+/** Output rows per band such that a band holds about `targetPositions` output positions. */
+export function bandRowsFor(oh: number, ow: number, targetPositions = 128): number {
+  return Math.max(1, Math.min(oh, Math.round(targetPositions / ow)));
+}
+
+/**
+ * Adds the gradient rows `[rowBegin, rowEnd)` (over `kh · kw · c`) and columns `[colBegin, colEnd)`
+ * (output channels, multiples of 4) of `job` into its output. Each value is summed in the same
+ * order whatever the tile, so splitting a job into tiles between threads changes no result.
+ */
+export function filterGradTile(
+  panels: Panels,
+  job: FilterGradJob,
+  rowBegin: number,
+  rowEnd: number,
+  colBegin = 0,
+  colEnd = job.k,
+): void {
+  const { n, hp, wp, c, oh, ow, k, kh, kw, sh, sw, bandRows } = job;
+  const perTapRow = kw * c;
+  const aRow = sh * wp * c * 4;
+  const aCol = sw * c * 4;
+  const ldb = k * 4;
+  const ldo = k * 4;
+  const cols = colEnd - colBegin;
+  const k8 = Math.floor(cols / 8);
+  const k4 = (cols % 8) / 4; // 0 or 1: columns come in multiples of 4
+  for (let img = 0; img < n; img++) {
+    for (let u0 = 0; u0 < oh; u0 += bandRows) {
+      const U = Math.min(bandRows, oh - u0);
+      const b = job.dy + (img * oh + u0) * ow * ldb + 4 * colBegin;
+      for (let i = 0; i < kh; i++) {
+        const r0 = Math.max(rowBegin, i * perTapRow) - i * perTapRow;
+        const r1 = Math.min(rowEnd, (i + 1) * perTapRow) - i * perTapRow;
+        if (r1 <= r0) continue;
+        const a = job.x + ((img * hp + sh * u0 + i) * wp * c + r0) * 4;
+        const out = job.out + (i * perTapRow + r0) * ldo + 4 * colBegin;
+        const rows = r1 - r0;
+        const mr = MAIN_ROWS;
+        const blocks = Math.floor(rows / mr);
+        const rest = rows - mr * blocks;
+        const aRest = a + 4 * mr * blocks;
+        const outRest = out + mr * blocks * ldo;
+        if (blocks > 0) {
+          const f8 = panels[`${mr}x8`];
+          const f4 = panels[`${mr}x4`];
+          if (k8 > 0) f8(a, aRow, aCol, U, ow, b, ldb, out, ldo, blocks, k8);
+          if (k4 > 0) f4(a, aRow, aCol, U, ow, b + 32 * k8, ldb, out + 32 * k8, ldo, blocks, 1);
+        }
+        if (rest > 0) {
+          const f8 = panels[`${rest}x8`];
+          const f4 = panels[`${rest}x4`];
+          if (k8 > 0) f8(aRest, aRow, aCol, U, ow, b, ldb, outRest, ldo, 1, k8);
+          if (k4 > 0) f4(aRest, aRow, aCol, U, ow, b + 32 * k8, ldb, outRest + 32 * k8, ldo, 1, 1);
+        }
+      }
+    }
+  }
+}
+
+/** The exports of an instantiated panel module, keyed as {@link Panels}. */
+export function panelsOf(instance: WebAssembly.Instance): Panels {
+  const panels: Panels = {};
+  for (const [key, fn] of Object.entries(instance.exports)) {
+    const m = /^panel_(\d+x\d+)$/.exec(key);
+    if (m) panels[m[1]] = fn as PanelFn;
+  }
+  return panels;
+}

@@ -1,0 +1,18 @@
+/**
+ * A helper thread of the panel kernels (`_panel_threads.ts`): instantiates the panel module on the
+ * shared wasm heap, then waits on the control words for jobs and takes row chunks until none are
+ * left. It never returns to its event loop; the pool unrefs it, so it does not keep a process alive.
+ * @module
+ */
+import { parentPort } from "node:worker_threads";
+import { panelModuleBytes } from "./_wasm_gemm_module.ts";
+import { panelsOf } from "./_filter_grad_panels.ts";
+import { type ControlInit, workOnJobs } from "./_panel_threads.ts";
+
+if (parentPort) {
+  parentPort.once("message", (init: ControlInit) => {
+    const module = new WebAssembly.Module(panelModuleBytes(true));
+    const instance = new WebAssembly.Instance(module, { env: { memory: init.memory } });
+    workOnJobs(panelsOf(instance), init.control);
+  });
+}

@@ -1,0 +1,253 @@
+/**
+ * A small WebAssembly SIMD module, written out byte by byte here (no compiler), that multiplies
+ * strided panels of a matrix by row-major panels of another and adds the result to a third:
+ * the inner loop of a convolution's filter gradient on the wasm backend.
+ *
+ * Each exported function `panel_<mr>x<nr>` computes, for `mBlocks` blocks of `mr` rows and `kBlocks`
+ * blocks of `nr` columns (`nr` = 4 or 8 floats, one or two SIMD vectors),
+ *
+ * `out[m, k] += Σ_{u < U, v < V} a[aPtr + u·aRow + v·aCol + m] · b[bPtr + (u·V + v)·ldb + k]`
+ *
+ * with every pointer and stride in bytes. `a` is read with strides, so the rows of an im2col
+ * matrix are read where they lie in the padded input (no copy), and `b` (dy) row by row. The
+ * module imports its memory, so it runs on the wasm backend's own heap, and with a shared memory it
+ * can run in several threads at once on disjoint rows of `out`.
+ *
+ * Why our own code: XNNPACK packs and streams whole reduction axes (tens of thousands of rows for
+ * a filter gradient), which leaves its micro-kernels waiting on memory (11–36 GFLOP/s measured
+ * on nn2's layers); the caller here cuts the reduction into bands that stay in cache.
+ * @module
+ */
+
+/** Rows per block of the main panel functions (the others handle the rows left over). */
+export const MAIN_ROWS = 4;
+/** Rows per block of the exported panel functions. */
+export const PANEL_ROWS: readonly number[] = Array.from({ length: MAIN_ROWS }, (_, i) => i + 1);
+/** Columns per block of the exported panel functions (floats). */
+export const PANEL_COLUMNS = [4, 8] as const;
+
+/** Unsigned LEB128. */
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 (i32 range). */
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+function name(s: string): number[] {
+  const bytes = [...new TextEncoder().encode(s)];
+  return [...uleb(bytes.length), ...bytes];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+const I32 = 0x7f;
+const V128 = 0x7b;
+
+/** The instructions the panel functions use. */
+const op = {
+  get: (i: number) => [0x20, ...uleb(i)],
+  set: (i: number) => [0x21, ...uleb(i)],
+  tee: (i: number) => [0x22, ...uleb(i)],
+  i32: (v: number) => [0x41, ...sleb(v)],
+  add: [0x6a],
+  sub: [0x6b],
+  mul: [0x6c],
+  loop: [0x03, 0x40],
+  end: [0x0b],
+  brIf: (depth: number) => [0x0d, ...uleb(depth)],
+  load: (offset: number) => [0xfd, ...uleb(0x00), 0, ...uleb(offset)],
+  splat32: (offset: number) => [0xfd, ...uleb(0x09), 0, ...uleb(offset)],
+  store: (offset: number) => [0xfd, ...uleb(0x0b), 0, ...uleb(offset)],
+  fadd: [0xfd, ...uleb(0xe4)],
+  fmul: [0xfd, ...uleb(0xe6)],
+};
+
+/** `local -= 1; br_if (local != 0)` to the enclosing loop. */
+function countDown(local: number): number[] {
+  return [...op.get(local), ...op.i32(1), ...op.sub, ...op.tee(local), ...op.brIf(0)];
+}
+
+/** `dst = a + b` for i32 locals. */
+function addTo(dst: number, a: number, b: number): number[] {
+  return [...op.get(a), ...op.get(b), ...op.add, ...op.set(dst)];
+}
+
+/** The body of `panel_<mr>x<nr>`. Parameters 0–10, then i32 and v128 locals. */
+function panelBody(mr: number, nq: number): number[] {
+  const [aPtr, aRow, aCol, U, V, bPtr, ldb, outPtr, ldo, mBlocks, kBlocks] = [
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+  ];
+  const [kb, mb, u, v, pa, pb, paRow, pbRow, outK, aM, outM, bK, rowPtr] = [
+    11,
+    12,
+    13,
+    14,
+    15,
+    16,
+    17,
+    18,
+    19,
+    20,
+    21,
+    22,
+    23,
+  ];
+  const i32Locals = 13;
+  const acc = (r: number, q: number) => 11 + i32Locals + r * nq + q;
+  const bv = (q: number) => 11 + i32Locals + mr * nq + q;
+  const s = 11 + i32Locals + mr * nq + nq;
+  const v128Locals = mr * nq + nq + 1;
+
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
+  // Walks the mr rows of out at outM: `each(r)` runs with rowPtr at row r.
+  const overRows = (each: (r: number) => number[]) => {
+    emit(op.get(outM), op.set(rowPtr));
+    for (let r = 0; r < mr; r++) {
+      emit(each(r));
+      if (r + 1 < mr) emit(addTo(rowPtr, rowPtr, ldo));
+    }
+  };
+
+  emit(op.get(outPtr), op.set(outK), op.get(bPtr), op.set(bK), op.get(kBlocks), op.set(kb));
+  emit(op.loop); // over column blocks
+  emit(op.get(mBlocks), op.set(mb), op.get(aPtr), op.set(aM), op.get(outK), op.set(outM));
+  emit(op.loop); // over row blocks
+  overRows((r) => {
+    const out: number[] = [];
+    for (let q = 0; q < nq; q++) {
+      out.push(...op.get(rowPtr), ...op.load(16 * q), ...op.set(acc(r, q)));
+    }
+    return out;
+  });
+  emit(op.get(aM), op.set(paRow), op.get(bK), op.set(pbRow), op.get(U), op.set(u));
+  emit(op.loop); // over u
+  emit(op.get(paRow), op.set(pa), op.get(pbRow), op.set(pb), op.get(V), op.set(v));
+  emit(op.loop); // over v: the micro-kernel
+  for (let q = 0; q < nq; q++) emit(op.get(pb), op.load(16 * q), op.set(bv(q)));
+  for (let r = 0; r < mr; r++) {
+    emit(op.get(pa), op.splat32(4 * r), op.set(s));
+    for (let q = 0; q < nq; q++) {
+      emit(op.get(acc(r, q)), op.get(s), op.get(bv(q)), op.fmul, op.fadd, op.set(acc(r, q)));
+    }
+  }
+  emit(addTo(pa, pa, aCol), addTo(pb, pb, ldb));
+  emit(countDown(v), op.end);
+  emit(addTo(paRow, paRow, aRow), op.get(pb), op.set(pbRow));
+  emit(countDown(u), op.end);
+  overRows((r) => {
+    const out: number[] = [];
+    for (let q = 0; q < nq; q++) {
+      out.push(...op.get(rowPtr), ...op.get(acc(r, q)), ...op.store(16 * q));
+    }
+    return out;
+  });
+  emit(op.get(aM), op.i32(4 * mr), op.add, op.set(aM));
+  // outM += mr · ldo
+  emit(op.get(outM), op.get(ldo), op.i32(mr), op.mul, op.add, op.set(outM));
+  emit(countDown(mb), op.end);
+  emit(op.get(outK), op.i32(16 * nq), op.add, op.set(outK));
+  emit(op.get(bK), op.i32(16 * nq), op.add, op.set(bK));
+  emit(countDown(kb), op.end);
+
+  const locals = vec([[...uleb(i32Locals), I32], [...uleb(v128Locals), V128]]);
+  const body = [...locals, ...code, ...op.end];
+  return [...uleb(body.length), ...body];
+}
+
+/** Names of the exported functions, in export order. */
+export function panelNames(): string[] {
+  const names: string[] = [];
+  for (const mr of PANEL_ROWS) for (const nr of PANEL_COLUMNS) names.push(`panel_${mr}x${nr}`);
+  return names;
+}
+
+/**
+ * The module's bytes. `shared` must match the memory it will import (the threaded wasm build's
+ * heap is shared, the single-threaded build's is not); `maximumPages` is the import's declared
+ * maximum (a shared memory needs one; the heap's own maximum must not exceed it).
+ *
+ * @example
+ * ```ts
+ * import { panelModuleBytes } from "./_wasm_gemm_module.ts";
+ * const bytes = panelModuleBytes(false);
+ * console.log(WebAssembly.validate(bytes)); // true
+ * ```
+ */
+export function panelModuleBytes(shared: boolean, maximumPages = 65536): Uint8Array<ArrayBuffer> {
+  const params = Array(11).fill(I32);
+  const types = section(1, vec([[0x60, ...vec(params.map((p) => [p])), ...vec([])]]));
+  const limits = shared ? [0x03, ...uleb(1), ...uleb(maximumPages)] : [0x00, ...uleb(1)];
+  const imports = section(2, vec([[...name("env"), ...name("memory"), 0x02, ...limits]]));
+  const names = panelNames();
+  const functions = section(3, vec(names.map(() => uleb(0))));
+  const exports = section(7, vec(names.map((n, i) => [...name(n), 0x00, ...uleb(i)])));
+  const bodies: number[][] = [];
+  for (const mr of PANEL_ROWS) for (const nr of PANEL_COLUMNS) bodies.push(panelBody(mr, nr / 4));
+  const codeSection = section(10, vec(bodies));
+  return new Uint8Array([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...types,
+    ...imports,
+    ...functions,
+    ...exports,
+    ...codeSection,
+  ]);
+}
+
+/** One panel function: see the module's description for the meaning of each argument. */
+export type PanelFn = (
+  aPtr: number,
+  aRow: number,
+  aCol: number,
+  u: number,
+  v: number,
+  bPtr: number,
+  ldb: number,
+  outPtr: number,
+  ldo: number,
+  mBlocks: number,
+  kBlocks: number,
+) => void;
