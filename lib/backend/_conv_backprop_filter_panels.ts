@@ -11,25 +11,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { asTensor } from "./_conv_geometry.ts";
 import { type FilterGeometry, padForTaps } from "./_conv_backprop_filter.ts";
-import { bandRowsFor, type FilterGradJob } from "./_filter_grad_panels.ts";
-import { panelPool } from "./_panel_threads.ts";
-import { startedWasmThreads } from "./wasm_threads.ts";
-
-/** The parts of tfjs-backend-wasm's BackendWasm and its Emscripten module used here. */
-interface WasmBackendLike {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  dataIdMap: { get(id: tf.DataId): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-/** The wasm heap of `backend`, or undefined when it is not the wasm backend. */
-function heapOf(backend: tf.KernelBackend): WebAssembly.Memory | undefined {
-  const b = backend as unknown as Partial<WasmBackendLike>;
-  if (typeof b.makeOutput !== "function" || b.dataIdMap == null || b.wasm == null) return undefined;
-  const memory = b.wasm.wasmMemory ?? b.wasm.asm?.memory;
-  return memory instanceof WebAssembly.Memory ? memory : undefined;
-}
+import {
+  bandRowsFor,
+  FILTER_JOB_FIELDS,
+  type FilterGradJob,
+  tilesFor,
+} from "./_filter_grad_panels.ts";
+import { heapOffset, heapPoolOf, type WasmBackendLike, wasmHeapOf } from "./_panel_threads.ts";
+import { HeapJobs } from "./_heap_jobs.ts";
 
 /** Most output positions in one band of a 1×1 gradient (see {@link pointwise}). */
 const POINTWISE_BAND = 256;
@@ -55,7 +44,7 @@ export function panelsCover(
   x: tf.TensorInfo,
   dy: tf.TensorInfo,
 ): boolean {
-  return heapOf(backend) != null && x.dtype === "float32" && dy.dtype === "float32" &&
+  return wasmHeapOf(backend) != null && x.dtype === "float32" && dy.dtype === "float32" &&
     dy.shape[3] % 4 === 0;
 }
 
@@ -71,7 +60,7 @@ export function conv2dBackpropFilterByPanels(
   g: FilterGeometry,
 ): tf.TensorInfo | undefined {
   if (!panelsCover(backend, x, dy)) return undefined;
-  const memory = heapOf(backend)!;
+  const pool = heapPoolOf(backend)!;
   const wasm = backend as unknown as WasmBackendLike;
   const [n, oh, ow, k] = dy.shape;
   const c = x.shape[3];
@@ -80,11 +69,7 @@ export function conv2dBackpropFilterByPanels(
   try {
     const out = wasm.makeOutput([g.filterHeight, g.filterWidth, c, k], "float32");
     wasm.typedArrayFromHeap(out).fill(0);
-    const offset = (t: tf.TensorInfo) => {
-      const at = wasm.dataIdMap.get(t.dataId)?.memoryOffset;
-      if (at == null) throw new Error("Conv2DBackpropFilter: a tensor is not on the wasm heap");
-      return at;
-    };
+    const offset = (t: tf.TensorInfo) => heapOffset(backend, t, "Conv2DBackpropFilter");
     const job: FilterGradJob = {
       x: offset(xp),
       dy: offset(dy),
@@ -102,7 +87,14 @@ export function conv2dBackpropFilterByPanels(
       sw: g.strides[1],
       bandRows: bandRowsFor(oh, ow),
     };
-    panelPool(memory, startedWasmThreads()).run(pointwise(job) ?? job);
+    const run = pointwise(job) ?? job;
+    const [rowTiles, colTiles] = tilesFor(run, pool.threads);
+    pool.run(
+      HeapJobs.filterGrad,
+      [...FILTER_JOB_FIELDS.map((f) => run[f]), rowTiles, colTiles],
+      [],
+      rowTiles * colTiles,
+    );
     return out;
   } finally {
     xp.dispose();

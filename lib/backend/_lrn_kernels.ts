@@ -2,7 +2,8 @@
  * Local response normalisation (`LRN`) and its gradient (`LRNGrad`) as typed-array loops over the
  * channels of each pixel, with running window sums: O(channels) per pixel where tfjs-backend-wasm
  * 4.22's and the cpu backend's gradients re-sum the window for every channel and call `pow` per
- * product. On wasm they read and write the heap in place (see `_heap_views.ts`).
+ * product. On wasm they read and write the heap in place, on every wasm thread (a range of pixels
+ * each, see `_panel_threads.ts`); the loops are in `_lrn_ranges.ts`.
  *
  * With `N_c = bias + alpha · Σ_{|k−c| ≤ r} x_k²` (the window clipped at the channel ends):
  * `y_c = x_c · N_c^−β` and
@@ -14,19 +15,15 @@
 import type * as tf from "@tensorflow/tfjs";
 import { inputOf } from "./_conv_geometry.ts";
 import { float32Views } from "./_heap_views.ts";
+import { type LrnAttrs, lrnGradPixels, lrnPixels } from "./_lrn_ranges.ts";
+import { heapOffset, heapPoolOf, type WasmBackendLike } from "./_panel_threads.ts";
+import { type HeapJobKind, HeapJobs } from "./_heap_jobs.ts";
 
 type KernelArgs = {
   inputs: tf.NamedTensorInfoMap;
   backend: tf.KernelBackend;
   attrs?: tf.NamedAttrMap;
 };
-
-interface LrnAttrs {
-  depthRadius: number;
-  bias: number;
-  alpha: number;
-  beta: number;
-}
 
 function attrsOf(args: KernelArgs, kernelName: string): LrnAttrs {
   const a = (args.attrs ?? {}) as unknown as Partial<LrnAttrs>;
@@ -38,48 +35,43 @@ function attrsOf(args: KernelArgs, kernelName: string): LrnAttrs {
   return a as LrnAttrs;
 }
 
-/** `v ↦ v^−β`, with square roots for the common exponents. */
-function negPow(beta: number): (v: number) => number {
-  if (beta === 0.75) return (v) => 1 / (Math.sqrt(v) * Math.sqrt(Math.sqrt(v)));
-  if (beta === 0.5) return (v) => 1 / Math.sqrt(v);
-  if (beta === 1) return (v) => 1 / v;
-  return (v) => Math.pow(v, -beta);
-}
-
 /**
- * Fills `sums[0..c)` with the window sums (radius r) of `v[0..c)`: a running sum, added at the
- * front and dropped at the back.
+ * On wasm: a float32 output shaped like `inputs[0]`, computed by job `kind` over ranges of pixels
+ * on every thread. Undefined on other backends.
  */
-function windowSums(v: Float64Array, c: number, r: number, sums: Float64Array): void {
-  let s = 0;
-  const first = Math.min(r, c - 1);
-  for (let k = 0; k <= first; k++) s += v[k];
-  for (let k = 0; k < c; k++) {
-    sums[k] = s;
-    if (k + r + 1 < c) s += v[k + r + 1];
-    if (k - r >= 0) s -= v[k - r];
+function onHeap(
+  args: KernelArgs,
+  kind: HeapJobKind,
+  inputs: tf.TensorInfo[],
+  a: LrnAttrs,
+  kernelName: string,
+): tf.TensorInfo | undefined {
+  const pool = heapPoolOf(args.backend);
+  if (!pool) return undefined;
+  for (const t of inputs) {
+    if (t.dtype !== "float32") {
+      throw new Error(`${kernelName}: inputs must be float32, got ${t.dtype}`);
+    }
   }
+  const shape = inputs[0].shape;
+  const c = shape[shape.length - 1];
+  const pixels = shape.reduce((p, d) => p * d, 1) / c;
+  const out = (args.backend as unknown as WasmBackendLike).makeOutput(shape, "float32");
+  const at = (t: tf.TensorInfo) => heapOffset(args.backend, t, kernelName);
+  const ints = [...inputs.map(at), at(out), pixels, c];
+  pool.run(kind, ints, [a.depthRadius, a.bias, a.alpha, a.beta], Math.min(pixels, pool.threads));
+  return out;
 }
 
 /** `LRN` (NHWC, across the last axis). */
 export function lrnKernel(args: KernelArgs): tf.TensorInfo {
   const x = inputOf(args.inputs, "x", "LRN");
-  const { depthRadius: r, bias, alpha, beta } = attrsOf(args, "LRN");
+  const a = attrsOf(args, "LRN");
+  const fast = onHeap(args, HeapJobs.lrn, [x], a, "LRN");
+  if (fast) return fast;
   const views = float32Views(args.backend, [x], x.shape, "LRN");
-  const [xv] = views.inputs;
-  const y = views.output;
   const c = x.shape[x.shape.length - 1];
-  const pw = negPow(beta);
-  const sq = new Float64Array(c);
-  const sums = new Float64Array(c);
-  for (let base = 0; base < xv.length; base += c) {
-    for (let k = 0; k < c; k++) {
-      const v = xv[base + k];
-      sq[k] = v * v;
-    }
-    windowSums(sq, c, r, sums);
-    for (let k = 0; k < c; k++) y[base + k] = xv[base + k] * pw(bias + alpha * sums[k]);
-  }
+  lrnPixels(views.inputs[0], views.output, c, a, 0, views.output.length / c);
   return views.finish();
 }
 
@@ -88,32 +80,12 @@ export function lrnGradKernel(args: KernelArgs): tf.TensorInfo {
   const x = inputOf(args.inputs, "x", "LRNGrad");
   const y = inputOf(args.inputs, "y", "LRNGrad");
   const dy = inputOf(args.inputs, "dy", "LRNGrad");
-  const { depthRadius: r, bias, alpha, beta } = attrsOf(args, "LRNGrad");
+  const a = attrsOf(args, "LRNGrad");
+  const fast = onHeap(args, HeapJobs.lrnGrad, [x, y, dy], a, "LRNGrad");
+  if (fast) return fast;
   const views = float32Views(args.backend, [x, y, dy], x.shape, "LRNGrad");
   const [xv, yv, gv] = views.inputs;
-  const dx = views.output;
   const c = x.shape[x.shape.length - 1];
-  const pw = negPow(beta);
-  const sq = new Float64Array(c);
-  const norm = new Float64Array(c);
-  const t = new Float64Array(c);
-  const tSums = new Float64Array(c);
-  const k2 = -2 * alpha * beta;
-  for (let base = 0; base < xv.length; base += c) {
-    for (let k = 0; k < c; k++) {
-      const v = xv[base + k];
-      sq[k] = v * v;
-    }
-    windowSums(sq, c, r, norm);
-    for (let k = 0; k < c; k++) {
-      const n = bias + alpha * norm[k];
-      norm[k] = n;
-      t[k] = gv[base + k] * yv[base + k] / n;
-    }
-    windowSums(t, c, r, tSums);
-    for (let k = 0; k < c; k++) {
-      dx[base + k] = gv[base + k] * pw(norm[k]) + k2 * xv[base + k] * tSums[k];
-    }
-  }
+  lrnGradPixels(xv, yv, gv, views.output, c, a, 0, views.output.length / c);
   return views.finish();
 }

@@ -1,6 +1,6 @@
 /**
- * A helper thread of the panel kernels (`_panel_threads.ts`): instantiates the panel module on the
- * shared wasm heap, then waits on the control words for jobs and takes row chunks until none are
+ * A helper thread of the wasm heap's jobs (`_panel_threads.ts`): instantiates the panel module on
+ * the shared wasm heap, then waits on the control words for jobs and takes tiles until none are
  * left. It never returns to its event loop; the pool unrefs it, so it does not keep a process alive.
  * @module
  */
@@ -13,6 +13,6 @@ if (parentPort) {
   parentPort.once("message", (init: ControlInit) => {
     const module = new WebAssembly.Module(panelModuleBytes(true));
     const instance = new WebAssembly.Instance(module, { env: { memory: init.memory } });
-    workOnJobs(panelsOf(instance), init.control);
+    workOnJobs({ panels: panelsOf(instance), memory: init.memory }, init.control);
   });
 }

@@ -8,8 +8,9 @@ import {
   filterGradTile,
   jobRows,
   panelsOf,
+  tilesFor,
 } from "../../lib/backend/_filter_grad_panels.ts";
-import { panelPool, tilesFor } from "../../lib/backend/_panel_threads.ts";
+import { panelPool } from "../../lib/backend/_panel_threads.ts";
 import { panelsCover, pointwise } from "../../lib/backend/_conv_backprop_filter_panels.ts";
 import { registerTrainingKernels, unregisterTrainingKernels } from "../../lib/backend/mod.ts";
 import { startedWasmThreads } from "../../lib/backend/wasm_threads.ts";

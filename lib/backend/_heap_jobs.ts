@@ -1,0 +1,161 @@
+/**
+ * The jobs the wasm backend's threads run on its heap (`_panel_threads.ts`), by kind: each takes
+ * the job's integers (byte addresses and sizes) and floats, and computes tile `tile` of `tiles`.
+ * A tile is a block of the filter gradient, or a range of images (pooling gradients) or pixels
+ * (LRN), whose outputs no other tile writes.
+ * @module
+ */
+import {
+  FILTER_JOB_FIELDS,
+  type FilterGradJob,
+  filterGradTile,
+  jobRows,
+  type Panels,
+} from "./_filter_grad_panels.ts";
+import {
+  avgPoolGradImages,
+  maxPoolGradFromOutputImages,
+  maxPoolGradImages,
+  POOL_FIELDS,
+  type PoolGeometry,
+} from "./_pool_grad_ranges.ts";
+import { type LrnAttrs, lrnGradPixels, lrnPixels } from "./_lrn_ranges.ts";
+import { MAIN_ROWS } from "./_wasm_gemm_module.ts";
+
+/** What every thread's jobs run with: its panel functions and the heap. */
+export interface HeapContext {
+  panels: Panels;
+  memory: WebAssembly.Memory;
+}
+
+/** A job: computes tile `tile` of `tiles`. */
+export type HeapJob = (
+  ctx: HeapContext,
+  ints: Uint32Array,
+  floats: Float64Array,
+  tile: number,
+  tiles: number,
+) => void;
+
+/** Kinds of {@link HEAP_JOBS}, by name. */
+export const HeapJobs = {
+  filterGrad: 0,
+  maxPoolGrad: 1,
+  maxPoolGradFromOutput: 2,
+  avgPoolGrad: 3,
+  lrn: 4,
+  lrnGrad: 5,
+} as const;
+export type HeapJobKind = (typeof HeapJobs)[keyof typeof HeapJobs];
+
+/** Bounds of part `i` of `parts` of `total`, cut at multiples of `unit`. */
+export function partOf(total: number, parts: number, i: number, unit = 1): [number, number] {
+  const units = Math.ceil(total / unit);
+  const at = (j: number) => Math.min(total, Math.round((units * j) / parts) * unit);
+  return [at(i), at(i + 1)];
+}
+
+function f32(ctx: HeapContext, byteOffset: number, length: number): Float32Array {
+  return new Float32Array(ctx.memory.buffer, byteOffset, length);
+}
+
+function poolOf(ints: Uint32Array, from: number): PoolGeometry {
+  const p = {} as Record<keyof PoolGeometry, number>;
+  POOL_FIELDS.forEach((f, i) => (p[f] = ints[from + i]));
+  return p;
+}
+
+function lrnOf(floats: Float64Array): LrnAttrs {
+  return { depthRadius: floats[0], bias: floats[1], alpha: floats[2], beta: floats[3] };
+}
+
+/** Filter gradient: ints = job fields, then row and column tile counts. */
+const filterGrad: HeapJob = (ctx, ints, _floats, tile) => {
+  const job = {} as Record<keyof FilterGradJob, number>;
+  FILTER_JOB_FIELDS.forEach((f, i) => (job[f] = ints[i]));
+  const rowTiles = ints[FILTER_JOB_FIELDS.length];
+  const colTiles = ints[FILTER_JOB_FIELDS.length + 1];
+  const [r0, r1] = partOf(jobRows(job), rowTiles, tile % rowTiles, MAIN_ROWS);
+  const [c0, c1] = partOf(job.k, colTiles, Math.floor(tile / rowTiles), 8);
+  if (r1 > r0 && c1 > c0) filterGradTile(ctx.panels, job, r0, r1, c0, c1);
+};
+
+/** MaxPoolGrad: ints = x, dy, dx addresses, then the pool geometry. */
+const maxPoolGrad: HeapJob = (ctx, ints, _floats, tile, tiles) => {
+  const p = poolOf(ints, 3);
+  const inSize = p.n * p.h * p.w * p.c;
+  const outSize = p.n * p.oh * p.ow * p.c;
+  const [b0, b1] = partOf(p.n, tiles, tile);
+  maxPoolGradImages(
+    f32(ctx, ints[0], inSize),
+    f32(ctx, ints[1], outSize),
+    f32(ctx, ints[2], inSize),
+    p,
+    b0,
+    b1,
+  );
+};
+
+/** MaxPoolGrad with the forward output: ints = x, dy, y, dx addresses, then the pool geometry. */
+const maxPoolGradFromOutput: HeapJob = (ctx, ints, _floats, tile, tiles) => {
+  const p = poolOf(ints, 4);
+  const inSize = p.n * p.h * p.w * p.c;
+  const outSize = p.n * p.oh * p.ow * p.c;
+  const [b0, b1] = partOf(p.n, tiles, tile);
+  maxPoolGradFromOutputImages(
+    f32(ctx, ints[0], inSize),
+    f32(ctx, ints[1], outSize),
+    f32(ctx, ints[2], outSize),
+    f32(ctx, ints[3], inSize),
+    p,
+    b0,
+    b1,
+  );
+};
+
+/** AvgPoolGrad: ints = dy, dx addresses, then the pool geometry. */
+const avgPoolGrad: HeapJob = (ctx, ints, _floats, tile, tiles) => {
+  const p = poolOf(ints, 2);
+  const [b0, b1] = partOf(p.n, tiles, tile);
+  avgPoolGradImages(
+    f32(ctx, ints[0], p.n * p.oh * p.ow * p.c),
+    f32(ctx, ints[1], p.n * p.h * p.w * p.c),
+    p,
+    b0,
+    b1,
+  );
+};
+
+/** LRN: ints = x, y addresses, pixels, channels; floats = radius, bias, alpha, beta. */
+const lrn: HeapJob = (ctx, ints, floats, tile, tiles) => {
+  const [pixels, c] = [ints[2], ints[3]];
+  const [p0, p1] = partOf(pixels, tiles, tile);
+  lrnPixels(f32(ctx, ints[0], pixels * c), f32(ctx, ints[1], pixels * c), c, lrnOf(floats), p0, p1);
+};
+
+/** LRNGrad: ints = x, y, dy, dx addresses, pixels, channels; floats as LRN's. */
+const lrnGrad: HeapJob = (ctx, ints, floats, tile, tiles) => {
+  const [pixels, c] = [ints[4], ints[5]];
+  const size = pixels * c;
+  const [p0, p1] = partOf(pixels, tiles, tile);
+  lrnGradPixels(
+    f32(ctx, ints[0], size),
+    f32(ctx, ints[1], size),
+    f32(ctx, ints[2], size),
+    f32(ctx, ints[3], size),
+    c,
+    lrnOf(floats),
+    p0,
+    p1,
+  );
+};
+
+/** Every job, indexed by {@link HeapJobs}. */
+export const HEAP_JOBS: readonly HeapJob[] = [
+  filterGrad,
+  maxPoolGrad,
+  maxPoolGradFromOutput,
+  avgPoolGrad,
+  lrn,
+  lrnGrad,
+];
