@@ -66,6 +66,11 @@ function flopsOf(
     const [kh, kw, ci] = inputs.filter!.shape;
     return 2 * size(y) * kh * kw * ci;
   }
+  if (name === "Conv2DBackpropFilter") {
+    // The forward convolution's count: dy's size times the taps and input channels.
+    const [kh, kw, ci] = attrs!.filterShape as number[];
+    return 2 * size(inputs.dy!) * kh * kw * ci;
+  }
   if (name === "BatchMatMul" || name === "_FusedMatMul") {
     const a = inputs.a!.shape;
     const k = attrs?.transposeA ? a[a.length - 2] : a[a.length - 1];

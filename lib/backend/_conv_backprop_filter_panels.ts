@@ -8,16 +8,21 @@
  * 11–45 GFLOP/s on two threads, worst on the largest layers (conv1: 11).
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
-import { asTensor } from "./_conv_geometry.ts";
-import { type FilterGeometry, padForTaps } from "./_conv_backprop_filter.ts";
+import type * as tf from "@tensorflow/tfjs";
+import type { FilterGeometry } from "./_conv_backprop_filter.ts";
 import {
   bandRowsFor,
   FILTER_JOB_FIELDS,
   type FilterGradJob,
   tilesFor,
 } from "./_filter_grad_panels.ts";
-import { heapOffset, heapPoolOf, type WasmBackendLike, wasmHeapOf } from "./_panel_threads.ts";
+import {
+  heapOffset,
+  heapPoolOf,
+  paddedOnHeap,
+  type WasmBackendLike,
+  wasmHeapOf,
+} from "./_panel_threads.ts";
 import { HeapJobs } from "./_heap_jobs.ts";
 
 /** Most output positions in one band of a 1×1 gradient (see {@link pointwise}). */
@@ -64,19 +69,28 @@ export function conv2dBackpropFilterByPanels(
   const wasm = backend as unknown as WasmBackendLike;
   const [n, oh, ow, k] = dy.shape;
   const c = x.shape[3];
-  // The input as tap (i, j) reads it; a reshape (same data) where no padding is needed.
-  const xp = tf.tidy(() => padForTaps(asTensor(x) as tf.Tensor4D, dy.shape, g));
+  // The input as tap (i, j) reads it: rows −top … and columns −left … of the padded image.
+  const xp = paddedOnHeap(
+    backend,
+    pool,
+    x,
+    g.filterHeight + (oh - 1) * g.strides[0],
+    g.filterWidth + (ow - 1) * g.strides[1],
+    g.padTop,
+    g.padLeft,
+    "Conv2DBackpropFilter",
+  );
+  const out = wasm.makeOutput([g.filterHeight, g.filterWidth, c, k], "float32");
   try {
-    const out = wasm.makeOutput([g.filterHeight, g.filterWidth, c, k], "float32");
     wasm.typedArrayFromHeap(out).fill(0);
     const offset = (t: tf.TensorInfo) => heapOffset(backend, t, "Conv2DBackpropFilter");
     const job: FilterGradJob = {
-      x: offset(xp),
+      x: xp.at,
       dy: offset(dy),
       out: offset(out),
       n,
-      hp: xp.shape[1],
-      wp: xp.shape[2],
+      hp: xp.hp,
+      wp: xp.wp,
       c,
       oh,
       ow,
@@ -96,7 +110,10 @@ export function conv2dBackpropFilterByPanels(
       rowTiles * colTiles,
     );
     return out;
+  } catch (e) {
+    backend.disposeData(out.dataId);
+    throw e;
   } finally {
-    xp.dispose();
+    xp.release();
   }
 }

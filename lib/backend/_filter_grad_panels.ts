@@ -135,12 +135,14 @@ export function filterGradTile(
   }
 }
 
-/** The exports of an instantiated panel module, keyed as {@link Panels}. */
-export function panelsOf(instance: WebAssembly.Instance): Panels {
+/**
+ * The exports of an instantiated panel module whose names start with `prefix` ("panel_" or
+ * "conv_"), keyed by the rest (`4x8`, `4x8_relu`).
+ */
+export function panelsOf(instance: WebAssembly.Instance, prefix = "panel_"): Panels {
   const panels: Panels = {};
   for (const [key, fn] of Object.entries(instance.exports)) {
-    const m = /^panel_(\d+x\d+)$/.exec(key);
-    if (m) panels[m[1]] = fn as PanelFn;
+    if (key.startsWith(prefix)) panels[key.slice(prefix.length)] = fn as PanelFn;
   }
   return panels;
 }

@@ -21,10 +21,13 @@ import {
 } from "./_pool_grad_ranges.ts";
 import { type LrnAttrs, lrnGradPixels, lrnPixels } from "./_lrn_ranges.ts";
 import { MAIN_ROWS } from "./_wasm_gemm_module.ts";
+import { PAD_FIELDS, type PadGeometry, padImages } from "./_pad_ranges.ts";
+import { CONV_JOB_FIELDS, type ConvJob, convPositions } from "./_conv2d_positions.ts";
 
 /** What every thread's jobs run with: its panel functions and the heap. */
 export interface HeapContext {
   panels: Panels;
+  convs: Panels;
   memory: WebAssembly.Memory;
 }
 
@@ -45,6 +48,8 @@ export const HeapJobs = {
   avgPoolGrad: 3,
   lrn: 4,
   lrnGrad: 5,
+  conv: 6,
+  pad: 7,
 } as const;
 export type HeapJobKind = (typeof HeapJobs)[keyof typeof HeapJobs];
 
@@ -150,6 +155,28 @@ const lrnGrad: HeapJob = (ctx, ints, floats, tile, tiles) => {
   );
 };
 
+/** Convolution: ints as {@link CONV_JOB_FIELDS}; positions cut into tiles (multiples of 4). */
+const conv: HeapJob = (ctx, ints, _floats, tile, tiles) => {
+  const job = {} as Record<keyof ConvJob, number>;
+  CONV_JOB_FIELDS.forEach((f, i) => (job[f] = ints[i]));
+  const [p0, p1] = partOf(job.positions, tiles, tile, MAIN_ROWS);
+  if (p1 > p0) convPositions(ctx.convs, job, p0, p1);
+};
+
+/** Padding: ints = source and destination addresses, then {@link PAD_FIELDS}. */
+const pad: HeapJob = (ctx, ints, _floats, tile, tiles) => {
+  const p = {} as Record<keyof PadGeometry, number>;
+  PAD_FIELDS.forEach((f, i) => (p[f] = ints[2 + i]));
+  const [b0, b1] = partOf(p.n, tiles, tile);
+  padImages(
+    f32(ctx, ints[0], p.n * p.h * p.w * p.c),
+    f32(ctx, ints[1], p.n * p.hp * p.wp * p.c),
+    p,
+    b0,
+    b1,
+  );
+};
+
 /** Every job, indexed by {@link HeapJobs}. */
 export const HEAP_JOBS: readonly HeapJob[] = [
   filterGrad,
@@ -158,4 +185,6 @@ export const HEAP_JOBS: readonly HeapJob[] = [
   avgPoolGrad,
   lrn,
   lrnGrad,
+  conv,
+  pad,
 ];

@@ -23,7 +23,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { Worker } from "node:worker_threads";
 import { panelModuleBytes } from "./_wasm_gemm_module.ts";
 import { panelsOf } from "./_filter_grad_panels.ts";
-import { HEAP_JOBS, type HeapContext, type HeapJobKind } from "./_heap_jobs.ts";
+import { HEAP_JOBS, type HeapContext, type HeapJobKind, HeapJobs } from "./_heap_jobs.ts";
 import { startedWasmThreads } from "./wasm_threads.ts";
 
 /** What a helper is sent when it starts. */
@@ -105,8 +105,8 @@ export class PanelPool {
   constructor(memory: WebAssembly.Memory, threads: number) {
     const shared = memory.buffer instanceof SharedArrayBuffer;
     const module = new WebAssembly.Module(panelModuleBytes(shared));
-    const panels = panelsOf(new WebAssembly.Instance(module, { env: { memory } }));
-    this.context = { panels, memory };
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    this.context = { panels: panelsOf(instance), convs: panelsOf(instance, "conv_"), memory };
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     this.control = controlViews(control);
     this.helpers = shared ? startHelpers(memory, control, threads - 1) : 0;
@@ -230,4 +230,53 @@ export function heapOffset(
   const at = (backend as unknown as WasmBackendLike).dataIdMap.get(t.dataId)?.memoryOffset;
   if (at == null) throw new Error(`${kernelName}: a tensor is not on the wasm heap`);
   return at;
+}
+
+/**
+ * An input as the panels read it: its heap address, the height and width it is stored with, and a
+ * release for any copy made.
+ */
+export interface HeapInput {
+  at: number;
+  hp: number;
+  wp: number;
+  release(): void;
+}
+
+/**
+ * `x` [n, h, w, c] on the heap as an image of at least [hp, wp] whose origin is (top, left) in
+ * padded coordinates: `x` itself where no padding is needed before it and it is large enough (rows
+ * and columns past [hp, wp] are then never read), else a zero-padded (or cropped) copy of exactly
+ * [n, hp, wp, c], made on every thread (no tfjs kernel runs, so the kernel using it stays one
+ * kernel in profiles).
+ */
+export function paddedOnHeap(
+  backend: tf.KernelBackend,
+  pool: PanelPool,
+  x: tf.TensorInfo,
+  hp: number,
+  wp: number,
+  top: number,
+  left: number,
+  kernelName: string,
+): HeapInput {
+  const [n, h, w, c] = x.shape;
+  if (top === 0 && left === 0 && h >= hp && w >= wp) {
+    return { at: heapOffset(backend, x, kernelName), hp: h, wp: w, release: () => {} };
+  }
+  const copy = (backend as unknown as WasmBackendLike).makeOutput([n, hp, wp, c], "float32");
+  try {
+    const ints = [heapOffset(backend, x, kernelName), heapOffset(backend, copy, kernelName)];
+    ints.push(n, h, w, c, hp, wp, top, left);
+    pool.run(HeapJobs.pad, ints, [], Math.max(1, Math.min(n, pool.threads)));
+  } catch (e) {
+    backend.disposeData(copy.dataId);
+    throw e;
+  }
+  return {
+    at: heapOffset(backend, copy, kernelName),
+    hp,
+    wp,
+    release: () => backend.disposeData(copy.dataId),
+  };
 }

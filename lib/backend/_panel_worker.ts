@@ -13,6 +13,9 @@ if (parentPort) {
   parentPort.once("message", (init: ControlInit) => {
     const module = new WebAssembly.Module(panelModuleBytes(true));
     const instance = new WebAssembly.Instance(module, { env: { memory: init.memory } });
-    workOnJobs({ panels: panelsOf(instance), memory: init.memory }, init.control);
+    workOnJobs(
+      { panels: panelsOf(instance), convs: panelsOf(instance, "conv_"), memory: init.memory },
+      init.control,
+    );
   });
 }

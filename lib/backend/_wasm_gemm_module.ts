@@ -80,6 +80,12 @@ const op = {
   loop: [0x03, 0x40],
   end: [0x0b],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
+  if: [0x04, 0x40],
+  shrU: [0x76],
+  and: [0x71],
+  i32load: (offset: number) => [0x28, 2, ...uleb(offset)],
+  v128zero: [0xfd, ...uleb(0x0c), ...Array(16).fill(0)],
+  fmax: [0xfd, ...uleb(0xe9)],
   load: (offset: number) => [0xfd, ...uleb(0x00), 0, ...uleb(offset)],
   splat32: (offset: number) => [0xfd, ...uleb(0x09), 0, ...uleb(offset)],
   store: (offset: number) => [0xfd, ...uleb(0x0b), 0, ...uleb(offset)],
@@ -190,10 +196,134 @@ function panelBody(mr: number, nq: number): number[] {
   return [...uleb(body.length), ...body];
 }
 
+/**
+ * The body of `conv_<mr>x<nr>[_relu]`: a forward convolution's output block of `mr` positions ×
+ * `nr` channels, over `kh` tap rows of `R` contiguous floats each (see the module description).
+ * Parameters 0–10, then i32 and v128 locals. The reduction is unrolled by 4 (the A side's
+ * pointers then move once per 4 floats, the offsets are constants), with a loop for the rest.
+ */
+function convBody(mr: number, nq: number, relu: boolean): number[] {
+  const [indPtr, rowBytes, kh, R, wPtr, ldw, biasPtr, outPtr, ldo, mBlocks, kBlocks] = [
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+  ];
+  const [kb, mb, i, r, wRow, ind, outM, wK, bK, outK, rowPtr, rq, rr] = [
+    11,
+    12,
+    13,
+    14,
+    15,
+    16,
+    17,
+    18,
+    19,
+    20,
+    21,
+    22,
+    23,
+  ];
+  const base = (m: number) => 24 + m;
+  const pa = (m: number) => 24 + mr + m;
+  const i32Locals = 13 + 2 * mr;
+  const v0 = 11 + i32Locals;
+  const acc = (m: number, q: number) => v0 + m * nq + q;
+  const bv = (q: number) => v0 + mr * nq + q;
+  const s = v0 + mr * nq + nq;
+  const v128Locals = mr * nq + nq + 1;
+
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
+  /** One reduction step at A offset `off` (bytes): load the W row, multiply-add every A value. */
+  const step = (off: number) => {
+    for (let q = 0; q < nq; q++) emit(op.get(wRow), op.load(16 * q), op.set(bv(q)));
+    for (let m = 0; m < mr; m++) {
+      emit(op.get(pa(m)), op.splat32(off), op.set(s));
+      for (let q = 0; q < nq; q++) {
+        emit(op.get(acc(m, q)), op.get(s), op.get(bv(q)), op.fmul, op.fadd, op.set(acc(m, q)));
+      }
+    }
+    emit(addTo(wRow, wRow, ldw));
+  };
+
+  emit(op.get(R), op.i32(2), op.shrU, op.set(rq), op.get(R), op.i32(3), op.and, op.set(rr));
+  emit(op.get(outPtr), op.set(outK), op.get(wPtr), op.set(wK), op.get(biasPtr), op.set(bK));
+  emit(op.get(kBlocks), op.set(kb));
+  emit(op.loop); // over column blocks
+  emit(op.get(mBlocks), op.set(mb), op.get(indPtr), op.set(ind), op.get(outK), op.set(outM));
+  emit(op.loop); // over position blocks
+  for (let q = 0; q < nq; q++) {
+    emit(op.get(bK), op.load(16 * q), op.set(acc(0, q)));
+    for (let m = 1; m < mr; m++) emit(op.get(acc(0, q)), op.set(acc(m, q)));
+  }
+  for (let m = 0; m < mr; m++) emit(op.get(ind), op.i32load(4 * m), op.set(base(m)));
+  emit(op.get(wK), op.set(wRow), op.get(kh), op.set(i));
+  emit(op.loop); // over tap rows
+  for (let m = 0; m < mr; m++) emit(op.get(base(m)), op.set(pa(m)));
+  emit(op.get(rq), op.if);
+  emit(op.get(rq), op.set(r));
+  emit(op.loop); // over groups of 4 floats
+  for (let u = 0; u < 4; u++) step(4 * u);
+  for (let m = 0; m < mr; m++) emit(op.get(pa(m)), op.i32(16), op.add, op.set(pa(m)));
+  emit(countDown(r), op.end);
+  emit(op.end); // if
+  emit(op.get(rr), op.if);
+  emit(op.get(rr), op.set(r));
+  emit(op.loop); // over the floats left
+  step(0);
+  for (let m = 0; m < mr; m++) emit(op.get(pa(m)), op.i32(4), op.add, op.set(pa(m)));
+  emit(countDown(r), op.end);
+  emit(op.end); // if
+  for (let m = 0; m < mr; m++) emit(addTo(base(m), base(m), rowBytes));
+  emit(countDown(i), op.end);
+  emit(op.get(outM), op.set(rowPtr));
+  for (let m = 0; m < mr; m++) {
+    for (let q = 0; q < nq; q++) {
+      emit(op.get(rowPtr), op.get(acc(m, q)));
+      if (relu) emit(op.v128zero, op.fmax);
+      emit(op.store(16 * q));
+    }
+    if (m + 1 < mr) emit(addTo(rowPtr, rowPtr, ldo));
+  }
+  emit(op.get(ind), op.i32(4 * mr), op.add, op.set(ind));
+  emit(op.get(outM), op.get(ldo), op.i32(mr), op.mul, op.add, op.set(outM));
+  emit(countDown(mb), op.end);
+  emit(op.get(outK), op.i32(16 * nq), op.add, op.set(outK));
+  emit(op.get(wK), op.i32(16 * nq), op.add, op.set(wK));
+  emit(op.get(bK), op.i32(16 * nq), op.add, op.set(bK));
+  emit(countDown(kb), op.end);
+
+  const locals = vec([[...uleb(i32Locals), I32], [...uleb(v128Locals), V128]]);
+  const body = [...locals, ...code, ...op.end];
+  return [...uleb(body.length), ...body];
+}
+
+/** The forward-convolution functions: `[name, rows, columns, relu]` in export order. */
+export function convVariants(): [string, number, number, boolean][] {
+  const out: [string, number, number, boolean][] = [];
+  for (const relu of [false, true]) {
+    for (const mr of PANEL_ROWS) {
+      for (const nr of PANEL_COLUMNS) {
+        out.push([`conv_${mr}x${nr}${relu ? "_relu" : ""}`, mr, nr, relu]);
+      }
+    }
+  }
+  return out;
+}
+
 /** Names of the exported functions, in export order. */
 export function panelNames(): string[] {
   const names: string[] = [];
   for (const mr of PANEL_ROWS) for (const nr of PANEL_COLUMNS) names.push(`panel_${mr}x${nr}`);
+  for (const [n] of convVariants()) names.push(n);
   return names;
 }
 
@@ -219,6 +349,7 @@ export function panelModuleBytes(shared: boolean, maximumPages = 65536): Uint8Ar
   const exports = section(7, vec(names.map((n, i) => [...name(n), 0x00, ...uleb(i)])));
   const bodies: number[][] = [];
   for (const mr of PANEL_ROWS) for (const nr of PANEL_COLUMNS) bodies.push(panelBody(mr, nr / 4));
+  for (const [, mr, nr, relu] of convVariants()) bodies.push(convBody(mr, nr / 4, relu));
   const codeSection = section(10, vec(bodies));
   return new Uint8Array([
     0x00,

@@ -43,6 +43,7 @@ import {
   depthwiseBackpropFilterByTaps,
 } from "./_conv_backprop_filter.ts";
 import { conv2dBackpropFilterByPanels } from "./_conv_backprop_filter_panels.ts";
+import { conv2dByPanels, type ConvPanelAttrs } from "./_conv2d_panels.ts";
 import { unsortedSegmentSumKernel } from "./_unsorted_segment_sum.ts";
 import { cpuFallbackKernel } from "./_cpu_fallback.ts";
 import { avgPoolGradKernel, maxPoolGradKernel } from "./_pool_grad_kernels.ts";
@@ -114,6 +115,24 @@ function fastKernels(slow: (name: string) => KernelFn): Record<string, KernelFn>
   const covered = (a: ConvAttrs) =>
     (a.dataFormat == null || a.dataFormat === "NHWC") && isOne(a.dilations);
   return {
+    Conv2D: (args) => {
+      const x = inputOf(args.inputs, "x", "Conv2D");
+      const filter = inputOf(args.inputs, "filter", "Conv2D");
+      const attrs = args.attrs as unknown as ConvPanelAttrs;
+      return conv2dByPanels(args.backend, x, filter, undefined, {
+        ...attrs,
+        activation: "linear",
+      }) ??
+        slow("Conv2D")(args);
+    },
+    FusedConv2D: (args) => {
+      const x = inputOf(args.inputs, "x", "FusedConv2D");
+      const filter = inputOf(args.inputs, "filter", "FusedConv2D");
+      const attrs = args.attrs as unknown as ConvPanelAttrs;
+      if (args.inputs.preluActivationWeights != null) return slow("FusedConv2D")(args);
+      const bias = args.inputs.bias ?? undefined;
+      return conv2dByPanels(args.backend, x, filter, bias, attrs) ?? slow("FusedConv2D")(args);
+    },
     Conv2DBackpropInput: (args) => {
       const a = args.attrs as unknown as ConvAttrs;
       if (!covered(a)) return slow("Conv2DBackpropInput")(args);
@@ -189,6 +208,8 @@ function fastKernels(slow: (name: string) => KernelFn): Record<string, KernelFn>
 /** Kernel names each backend gets the fast version of. */
 const FAST: Record<TrainingBackend, string[]> = {
   wasm: [
+    "Conv2D",
+    "FusedConv2D",
     "Conv2DBackpropInput",
     "Conv2DBackpropFilter",
     "DepthwiseConv2dNativeBackpropInput",

@@ -50,9 +50,11 @@ const WEIGHT_TOLERANCE: Record<string, number> = { tripletModelSynth: 1e-5 };
 /**
  * Since convolutions train as one FusedConv2D kernel (lib/model/train_conv2d.ts: the bias is added
  * inside the convolution's accumulation instead of by a separate Add), float rounding moved this
- * case's third gradient norm by 1.5e-6 (every other number of every case stays within 1e-6).
+ * case's third gradient norm by 1.5e-6; since wasm's convolutions and filter gradients run as the
+ * toolkit's own panels (lib/backend/_conv2d_positions.ts, _filter_grad_panels.ts: another summation
+ * order than XNNPACK's), by 2.2e-6 (every other number of every case stays within 1e-6).
  */
-const STEP_TOLERANCE: Record<string, number> = { onlineBatchAllMeanNonZeroSgd: 2e-6 };
+const STEP_TOLERANCE: Record<string, number> = { onlineBatchAllMeanNonZeroSgd: 3e-6 };
 
 const backend = Deno.env.get("TEST_BACKEND") ?? "wasm";
 for (const name of Object.keys(GOLDEN_CASES)) {
