@@ -17,7 +17,7 @@ import {
   maxPoolGradFromOutputImages,
   maxPoolGradImages,
   POOL_FIELDS,
-  type PoolGeometry,
+  type PoolRangeGeometry,
 } from "./_pool_grad_ranges.ts";
 import { type LrnAttrs, lrnGradPixels, lrnPixels } from "./_lrn_ranges.ts";
 import { MAIN_ROWS } from "./_wasm_gemm_module.ts";
@@ -64,8 +64,8 @@ function f32(ctx: HeapContext, byteOffset: number, length: number): Float32Array
   return new Float32Array(ctx.memory.buffer, byteOffset, length);
 }
 
-function poolOf(ints: Uint32Array, from: number): PoolGeometry {
-  const p = {} as Record<keyof PoolGeometry, number>;
+function poolOf(ints: Uint32Array, from: number): PoolRangeGeometry {
+  const p = {} as Record<keyof PoolRangeGeometry, number>;
   POOL_FIELDS.forEach((f, i) => (p[f] = ints[from + i]));
   return p;
 }

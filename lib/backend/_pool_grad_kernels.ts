@@ -20,7 +20,7 @@ import {
   maxPoolGradFromOutputImages,
   maxPoolGradImages,
   POOL_FIELDS,
-  type PoolGeometry,
+  type PoolRangeGeometry,
 } from "./_pool_grad_ranges.ts";
 import { heapOffset, heapPoolOf, type WasmBackendLike } from "./_panel_threads.ts";
 import { type HeapJobKind, HeapJobs } from "./_heap_jobs.ts";
@@ -49,7 +49,7 @@ function poolInfo(inShape: number[], a: PoolAttrs) {
   );
 }
 
-function geometryOf(info: tf.backend_util.Conv2DInfo): PoolGeometry {
+function geometryOf(info: tf.backend_util.Conv2DInfo): PoolRangeGeometry {
   return {
     n: info.batchSize,
     h: info.inHeight,
@@ -75,7 +75,7 @@ function onHeap(
   kind: HeapJobKind,
   inputs: tf.TensorInfo[],
   shape: number[],
-  p: PoolGeometry,
+  p: PoolRangeGeometry,
   kernelName: string,
 ): tf.TensorInfo | undefined {
   const pool = heapPoolOf(args.backend);

@@ -6,7 +6,7 @@
  */
 
 /** A pooling geometry, as the ranges read it (also packed into a job's integers). */
-export interface PoolGeometry {
+export interface PoolRangeGeometry {
   n: number;
   h: number;
   w: number;
@@ -21,8 +21,8 @@ export interface PoolGeometry {
   filterWidth: number;
 }
 
-/** The order in which {@link PoolGeometry} travels as integers. */
-export const POOL_FIELDS: (keyof PoolGeometry)[] = [
+/** The order in which {@link PoolRangeGeometry} travels as integers. */
+export const POOL_FIELDS: (keyof PoolRangeGeometry)[] = [
   "n",
   "h",
   "w",
@@ -45,7 +45,7 @@ export function maxPoolGradImages(
   x: Float32Array,
   g: Float32Array,
   dx: Float32Array,
-  p: PoolGeometry,
+  p: PoolRangeGeometry,
   b0: number,
   b1: number,
 ): void {
@@ -93,7 +93,7 @@ export function maxPoolGradFromOutputImages(
   g: Float32Array,
   y: Float32Array,
   dx: Float32Array,
-  p: PoolGeometry,
+  p: PoolRangeGeometry,
   b0: number,
   b1: number,
 ): void {
@@ -132,7 +132,7 @@ export function maxPoolGradFromOutputImages(
 export function avgPoolGradImages(
   g: Float32Array,
   dx: Float32Array,
-  p: PoolGeometry,
+  p: PoolRangeGeometry,
   b0: number,
   b1: number,
 ): void {
