@@ -9,6 +9,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { cropForPadding, explicitPad, planAxis } from "./_conv_geometry.ts";
+import { heapOffset, heapPoolOf, type WasmBackendLike } from "./_panel_threads.ts";
+import { FLIP_FIELDS, HeapJobs } from "./_heap_jobs.ts";
+import { subFilterTaps } from "./_copy_ranges.ts";
 
 /** Geometry both input gradients need: strides and the forward pass's top/left padding. */
 export interface BackpropGeometry {
@@ -143,6 +146,37 @@ function subFiltersReversed(
 ): (phase: [number, number]) => tf.Tensor4D {
   if (flipMode === "ops" || filter.dtype !== "float32") {
     return (phase) => subFilterReversedByOps(filter, strides, phase, swapIO);
+  }
+  const backend = tf.engine().backend;
+  const pool = heapPoolOf(backend);
+  if (pool) {
+    // On wasm: written straight into the heap on every thread (no read-back, no upload).
+    const [kh, kw, ci, co] = filter.shape;
+    return (phase) => {
+      const g = {
+        kh,
+        kw,
+        ci,
+        co,
+        sh: strides[0],
+        sw: strides[1],
+        phaseH: phase[0],
+        phaseW: phase[1],
+        swapIO: swapIO ? 1 : 0,
+      };
+      const [mh, mw] = subFilterTaps(g);
+      const shape = swapIO ? [mh, mw, co, ci] : [mh, mw, ci, co];
+      const out = (backend as unknown as WasmBackendLike).makeOutput(shape, "float32");
+      const at = (t: tf.TensorInfo) => heapOffset(backend, t, "Conv2DBackpropInput");
+      const big = mh * mw * ci * co >= 16384;
+      pool.run(
+        HeapJobs.flip,
+        [at(filter), at(out), ...FLIP_FIELDS.map((f) => g[f])],
+        [],
+        big ? Math.min(mh * mw, pool.threads) : 1,
+      );
+      return tf.engine().makeTensorFromTensorInfo(out) as tf.Tensor4D;
+    };
   }
   // Inside a kernel, reading the backend synchronously is allowed (no GPU backend runs this).
   const values = tf.engine().backend.readSync(filter.dataId) as Float32Array;

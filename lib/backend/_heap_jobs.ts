@@ -21,6 +21,13 @@ import {
 } from "./_pool_grad_ranges.ts";
 import { type LrnAttrs, lrnGradPixels, lrnPixels } from "./_lrn_ranges.ts";
 import { MAIN_ROWS } from "./_wasm_gemm_module.ts";
+import {
+  type FlipGeometry,
+  flipTaps,
+  reluGradRange,
+  splitRows,
+  subFilterTaps,
+} from "./_copy_ranges.ts";
 import { PAD_FIELDS, type PadGeometry, padImages } from "./_pad_ranges.ts";
 import { CONV_JOB_FIELDS, type ConvJob, convPositions } from "./_conv2d_positions.ts";
 
@@ -28,6 +35,8 @@ import { CONV_JOB_FIELDS, type ConvJob, convPositions } from "./_conv2d_position
 export interface HeapContext {
   panels: Panels;
   convs: Panels;
+  /** `relu_grad` of the panel module (see `_wasm_gemm_module.ts`). */
+  reluGrad: (dy: number, x: number, dx: number, groups: number) => void;
   memory: WebAssembly.Memory;
 }
 
@@ -50,6 +59,9 @@ export const HeapJobs = {
   lrnGrad: 5,
   conv: 6,
   pad: 7,
+  reluGrad: 8,
+  split: 9,
+  flip: 10,
 } as const;
 export type HeapJobKind = (typeof HeapJobs)[keyof typeof HeapJobs];
 
@@ -177,6 +189,68 @@ const pad: HeapJob = (ctx, ints, _floats, tile, tiles) => {
   );
 };
 
+/**
+ * ReLU's gradient: ints = dy, x, dx addresses, element count. Runs of 4 in wasm SIMD
+ * (`relu_grad`), the last few in JS (the same values).
+ */
+const reluGrad: HeapJob = (ctx, ints, _floats, tile, tiles) => {
+  const size = ints[3];
+  const [i0, i1] = partOf(size, tiles, tile, 64);
+  const groups = Math.floor((i1 - i0) / 4);
+  if (groups > 0) ctx.reluGrad(ints[0] + 4 * i0, ints[1] + 4 * i0, ints[2] + 4 * i0, groups);
+  const rest = i0 + 4 * groups;
+  if (rest < i1) {
+    reluGradRange(
+      f32(ctx, ints[0], size),
+      f32(ctx, ints[1], size),
+      f32(ctx, ints[2], size),
+      rest,
+      i1,
+    );
+  }
+};
+
+/**
+ * Split or concatenation: ints = concat (0/1), rows, part count m, the whole's address, then m
+ * (address, width) pairs.
+ */
+const split: HeapJob = (ctx, ints, _floats, tile, tiles) => {
+  const [concat, rows, m] = [ints[0], ints[1], ints[2]];
+  const widths: number[] = [];
+  const parts: Float32Array[] = [];
+  for (let j = 0; j < m; j++) {
+    const w = ints[4 + 2 * j + 1];
+    widths.push(w);
+    parts.push(f32(ctx, ints[4 + 2 * j], rows * w));
+  }
+  const total = widths.reduce((a, b) => a + b, 0);
+  const [r0, r1] = partOf(rows, tiles, tile);
+  splitRows(f32(ctx, ints[3], rows * total), parts, widths, r0, r1, concat === 1);
+};
+
+/** Reversed sub-filter: ints = filter and output addresses, then {@link FLIP_FIELDS}. */
+const flip: HeapJob = (ctx, ints, _floats, tile, tiles) => {
+  const g = {} as Record<keyof FlipGeometry, number>;
+  FLIP_FIELDS.forEach((f, i) => (g[f] = ints[2 + i]));
+  const [mh, mw] = subFilterTaps(g);
+  const [t0, t1] = partOf(mh * mw, tiles, tile);
+  const block = g.ci * g.co;
+  flipTaps(f32(ctx, ints[0], g.kh * g.kw * block), f32(ctx, ints[1], mh * mw * block), g, t0, t1);
+};
+
+/** The order in which a {@link FlipGeometry} travels as integers. */
+export const FLIP_FIELDS: (keyof FlipGeometry)[] = [
+  "kh",
+  "kw",
+  "ci",
+  "co",
+  "sh",
+  "sw",
+  "phaseH",
+  "phaseW",
+  "swapIO",
+];
+
 /** Every job, indexed by {@link HeapJobs}. */
 export const HEAP_JOBS: readonly HeapJob[] = [
   filterGrad,
@@ -187,4 +261,7 @@ export const HEAP_JOBS: readonly HeapJob[] = [
   lrnGrad,
   conv,
   pad,
+  reluGrad,
+  split,
+  flip,
 ];

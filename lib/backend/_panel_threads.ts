@@ -106,7 +106,12 @@ export class PanelPool {
     const shared = memory.buffer instanceof SharedArrayBuffer;
     const module = new WebAssembly.Module(panelModuleBytes(shared));
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    this.context = { panels: panelsOf(instance), convs: panelsOf(instance, "conv_"), memory };
+    this.context = {
+      panels: panelsOf(instance),
+      convs: panelsOf(instance, "conv_"),
+      reluGrad: instance.exports.relu_grad as HeapContext["reluGrad"],
+      memory,
+    };
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     this.control = controlViews(control);
     this.helpers = shared ? startHelpers(memory, control, threads - 1) : 0;

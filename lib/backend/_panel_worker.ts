@@ -8,13 +8,19 @@ import { parentPort } from "node:worker_threads";
 import { panelModuleBytes } from "./_wasm_gemm_module.ts";
 import { panelsOf } from "./_filter_grad_panels.ts";
 import { type ControlInit, workOnJobs } from "./_panel_threads.ts";
+import type { HeapContext } from "./_heap_jobs.ts";
 
 if (parentPort) {
   parentPort.once("message", (init: ControlInit) => {
     const module = new WebAssembly.Module(panelModuleBytes(true));
     const instance = new WebAssembly.Instance(module, { env: { memory: init.memory } });
     workOnJobs(
-      { panels: panelsOf(instance), convs: panelsOf(instance, "conv_"), memory: init.memory },
+      {
+        panels: panelsOf(instance),
+        convs: panelsOf(instance, "conv_"),
+        reluGrad: instance.exports.relu_grad as HeapContext["reluGrad"],
+        memory: init.memory,
+      },
       init.control,
     );
   });

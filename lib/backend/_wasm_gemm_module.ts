@@ -86,6 +86,9 @@ const op = {
   i32load: (offset: number) => [0x28, 2, ...uleb(offset)],
   v128zero: [0xfd, ...uleb(0x0c), ...Array(16).fill(0)],
   fmax: [0xfd, ...uleb(0xe9)],
+  fgt: [0xfd, ...uleb(0x44)],
+  fne: [0xfd, ...uleb(0x42)],
+  bitselect: [0xfd, ...uleb(0x52)],
   load: (offset: number) => [0xfd, ...uleb(0x00), 0, ...uleb(offset)],
   splat32: (offset: number) => [0xfd, ...uleb(0x09), 0, ...uleb(offset)],
   store: (offset: number) => [0xfd, ...uleb(0x0b), 0, ...uleb(offset)],
@@ -306,6 +309,35 @@ function convBody(mr: number, nq: number, relu: boolean): number[] {
   return [...uleb(body.length), ...body];
 }
 
+/** A v128 constant of four equal float32s. */
+function f32x4Const(v: number): number[] {
+  const bytes = new Uint8Array(new Float32Array([v, v, v, v]).buffer);
+  return [0xfd, ...uleb(0x0c), ...bytes];
+}
+
+/**
+ * The body of `relu_grad(dy, x, dx, groups)`: `dx = dy · step(x)` for `groups` runs of 4 floats
+ * (byte addresses), step(x) being 1 for x > 0, NaN for NaN, else 0: the stock formula's values,
+ * bit for bit (the product is the same IEEE multiplication).
+ */
+function reluGradBody(): number[] {
+  const [dy, x, dx, groups] = [0, 1, 2, 3];
+  const xv = 11; // the one v128 local
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
+  emit(op.loop);
+  emit(op.get(dx), op.get(dy), op.load(0));
+  emit(f32x4Const(NaN), f32x4Const(1), f32x4Const(0));
+  emit(op.get(x), op.load(0), op.tee(xv), f32x4Const(0), op.fgt, op.bitselect);
+  emit(op.get(xv), op.get(xv), op.fne, op.bitselect);
+  emit(op.fmul, op.store(0));
+  for (const ptr of [dy, x, dx]) emit(op.get(ptr), op.i32(16), op.add, op.set(ptr));
+  emit(countDown(groups), op.end);
+  const locals = vec([[...uleb(1), V128]]);
+  const body = [...locals, ...code, ...op.end];
+  return [...uleb(body.length), ...body];
+}
+
 /** The forward-convolution functions: `[name, rows, columns, relu]` in export order. */
 export function convVariants(): [string, number, number, boolean][] {
   const out: [string, number, number, boolean][] = [];
@@ -324,6 +356,7 @@ export function panelNames(): string[] {
   const names: string[] = [];
   for (const mr of PANEL_ROWS) for (const nr of PANEL_COLUMNS) names.push(`panel_${mr}x${nr}`);
   for (const [n] of convVariants()) names.push(n);
+  names.push("relu_grad");
   return names;
 }
 
@@ -350,6 +383,7 @@ export function panelModuleBytes(shared: boolean, maximumPages = 65536): Uint8Ar
   const bodies: number[][] = [];
   for (const mr of PANEL_ROWS) for (const nr of PANEL_COLUMNS) bodies.push(panelBody(mr, nr / 4));
   for (const [, mr, nr, relu] of convVariants()) bodies.push(convBody(mr, nr / 4, relu));
+  bodies.push(reluGradBody());
   const codeSection = section(10, vec(bodies));
   return new Uint8Array([
     0x00,

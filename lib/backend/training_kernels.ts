@@ -44,6 +44,8 @@ import {
 } from "./_conv_backprop_filter.ts";
 import { conv2dBackpropFilterByPanels } from "./_conv_backprop_filter_panels.ts";
 import { conv2dByPanels, type ConvPanelAttrs } from "./_conv2d_panels.ts";
+import { concatOnHeap, reluGradOnHeap, splitOnHeap } from "./_copy_kernels.ts";
+import { RELU_GRAD_KERNEL, useReluGradKernel } from "./_relu_grad_kernel.ts";
 import { unsortedSegmentSumKernel } from "./_unsorted_segment_sum.ts";
 import { cpuFallbackKernel } from "./_cpu_fallback.ts";
 import { avgPoolGradKernel, maxPoolGradKernel } from "./_pool_grad_kernels.ts";
@@ -185,6 +187,15 @@ function fastKernels(slow: (name: string) => KernelFn): Record<string, KernelFn>
           : depthwiseBackpropFilterByTaps(asTensor(x), asTensor(dy), g, fs[3])
       );
     },
+    SplitV: (args) => splitOnHeap(args) ?? slow("SplitV")(args),
+    Concat: (args) => concatOnHeap(args) ?? slow("Concat")(args),
+    [RELU_GRAD_KERNEL]: (args) =>
+      reluGradOnHeap(args) ??
+        tf.tidy(() => {
+          const dy = asTensor(inputOf(args.inputs, "dy", RELU_GRAD_KERNEL));
+          const x = asTensor(inputOf(args.inputs, "x", RELU_GRAD_KERNEL));
+          return tf.mul(dy, tf.cast(tf.step(x), "float32"));
+        }),
     UnsortedSegmentSum: unsortedSegmentSumKernel,
     Identity: (args) => {
       // tf.clone, and the tape's saved copy of every tensor a gradient needs: the same data with
@@ -210,6 +221,9 @@ const FAST: Record<TrainingBackend, string[]> = {
   wasm: [
     "Conv2D",
     "FusedConv2D",
+    "SplitV",
+    "Concat",
+    RELU_GRAD_KERNEL,
     "Conv2DBackpropInput",
     "Conv2DBackpropFilter",
     "DepthwiseConv2dNativeBackpropInput",
@@ -308,6 +322,7 @@ export function registerTrainingKernels(
     throw new Error(`${name}: no stock ${backend} kernel for these attributes`);
   };
   const fast = fastKernels(slow);
+  if (backend === "wasm") useReluGradKernel(); // Relu's gradient runs the one-pass kernel
   for (const name of FAST[backend]) {
     replace(name, backend, fast[name]);
     names.push(name);

@@ -3,17 +3,19 @@
  * `ELEMENTWISE_MIN` elements on, a branch-free loop below). TensorFlow.js computes it as
  * `mul(dy, cast(step(x)))`: a Step pass, a Cast and a Multiply pass, each into a fresh array, for
  * every convolution of a training step. {@link registerNativeReluGrad} replaces Relu's gradient
- * with one that, while the native backend is active, runs the kernel `_NativeReluGrad`
+ * with one that, while a backend with the kernel `_NativeReluGrad` is active (native; wasm, whose
+ * training kernels register one that runs on every wasm thread), runs it
  * (dx = dy · step(x), element for element what the stock formula gives),
- * and on every other backend calls the stock gradient unchanged.
+ * and on every other backend calls the stock gradient unchanged. (The name is the native
+ * backend's, where the kernel came first.)
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
 import type { NativeFn } from "./native_kernels.ts";
 import { ELEMENTWISE_MIN, reluBackward } from "./elementwise_primitives.ts";
+import { RELU_GRAD_KERNEL, useReluGradKernel } from "../_relu_grad_kernel.ts";
 
-/** The kernel's name (registered for the native backend only). */
-export const NATIVE_RELU_GRAD = "_NativeReluGrad";
+/** The kernel's name (registered for the native backend, and for wasm by its training kernels). */
+export const NATIVE_RELU_GRAD: string = RELU_GRAD_KERNEL;
 
 /** dx of ReLU from dy and ReLU's input x (float32, same shape). */
 export const nativeReluGrad: NativeFn = ({ dy, x }, backend) => {
@@ -36,11 +38,10 @@ export const nativeReluGrad: NativeFn = ({ dy, x }, backend) => {
   return backend.makeTensorInfo(dy.shape, "float32", out);
 };
 
-let done = false;
-
 /**
- * Replaces Relu's registered gradient (once) with one that uses {@link NATIVE_RELU_GRAD} while
- * `backendName` is the active backend and the stock gradient otherwise.
+ * Replaces Relu's registered gradient (once) with one that uses {@link NATIVE_RELU_GRAD} while the
+ * active backend has that kernel (`backendName`, the caller's, is for the record; see
+ * `../_relu_grad_kernel.ts`) and the stock gradient otherwise.
  *
  * @example
  * ```ts
@@ -49,24 +50,5 @@ let done = false;
  * ```
  */
 export function registerNativeReluGrad(backendName: string): void {
-  if (done) return;
-  const stock = tf.getGradient("Relu");
-  if (!stock) return;
-  tf.registerGradient({
-    kernelName: "Relu",
-    inputsToSave: stock.inputsToSave,
-    gradFunc: (dy, saved, attrs) => {
-      const [x] = saved;
-      if (
-        tf.getBackend() !== backendName || Array.isArray(dy) || dy.dtype !== "float32" ||
-        x?.dtype !== "float32"
-      ) {
-        return stock.gradFunc(dy, saved, attrs);
-      }
-      return {
-        x: () => tf.engine().runKernel(NATIVE_RELU_GRAD, { dy, x }) as tf.Tensor,
-      };
-    },
-  });
-  done = true;
+  if (backendName) useReluGradKernel();
 }
