@@ -101,3 +101,22 @@ export function flipTaps(
     }
   }
 }
+
+/**
+ * Columns `[c0, c1)` of the column sums of `src` viewed as [rows, cols], each summed in row order
+ * in float64 (the same values whatever the column range), into `dst` [cols].
+ */
+export function columnSums(
+  src: Float32Array,
+  dst: Float32Array,
+  rows: number,
+  cols: number,
+  c0: number,
+  c1: number,
+): void {
+  const acc = new Float64Array(c1 - c0);
+  for (let i = 0, o = c0; i < rows; i++, o += cols) {
+    for (let j = 0; j < acc.length; j++) acc[j] += src[o + j];
+  }
+  for (let j = 0; j < acc.length; j++) dst[c0 + j] = acc[j];
+}

@@ -22,6 +22,7 @@ import {
 import { type LrnAttrs, lrnGradPixels, lrnPixels } from "./_lrn_ranges.ts";
 import { MAIN_ROWS } from "./_wasm_gemm_module.ts";
 import {
+  columnSums,
   type FlipGeometry,
   flipTaps,
   reluGradRange,
@@ -62,6 +63,7 @@ export const HeapJobs = {
   reluGrad: 8,
   split: 9,
   flip: 10,
+  columnSum: 11,
 } as const;
 export type HeapJobKind = (typeof HeapJobs)[keyof typeof HeapJobs];
 
@@ -238,6 +240,15 @@ const flip: HeapJob = (ctx, ints, _floats, tile, tiles) => {
   flipTaps(f32(ctx, ints[0], g.kh * g.kw * block), f32(ctx, ints[1], mh * mw * block), g, t0, t1);
 };
 
+/** Column sums: ints = source and destination addresses, rows, columns; tiles of columns. */
+const columnSum: HeapJob = (ctx, ints, _floats, tile, tiles) => {
+  const [rows, cols] = [ints[2], ints[3]];
+  const [c0, c1] = partOf(cols, tiles, tile, 16);
+  if (c1 > c0) {
+    columnSums(f32(ctx, ints[0], rows * cols), f32(ctx, ints[1], cols), rows, cols, c0, c1);
+  }
+};
+
 /** The order in which a {@link FlipGeometry} travels as integers. */
 export const FLIP_FIELDS: (keyof FlipGeometry)[] = [
   "kh",
@@ -264,4 +275,5 @@ export const HEAP_JOBS: readonly HeapJob[] = [
   reluGrad,
   split,
   flip,
+  columnSum,
 ];

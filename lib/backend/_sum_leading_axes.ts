@@ -1,7 +1,8 @@
 /**
  * wasm `Sum` over the leading axes of a float32 tensor (keeping the trailing ones), e.g. the bias
  * gradient of a convolution (dy [n, h, w, c] summed to [c]), as one pass over rows in place on the
- * wasm heap, with float64 accumulators. tfjs-backend-wasm 4.22 reduces only innermost axes: it
+ * wasm heap, with float64 accumulators, the columns split between the wasm threads
+ * (`_panel_threads.ts`). tfjs-backend-wasm 4.22 reduces only innermost axes: it
  * transposes the tensor first (a full copy in a strided order) and then sums. Other reductions
  * go to the stock kernel.
  * @module
@@ -9,6 +10,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { inputOf } from "./_conv_geometry.ts";
 import { float32Views } from "./_heap_views.ts";
+import { columnSums } from "./_copy_ranges.ts";
+import { heapOffset, heapPoolOf, type WasmBackendLike } from "./_panel_threads.ts";
+import { HeapJobs } from "./_heap_jobs.ts";
 
 type KernelArgs = {
   inputs: tf.NamedTensorInfoMap;
@@ -32,13 +36,17 @@ export function sumKernel(stock: () => KernelFn): KernelFn {
     const outShape = args.attrs?.keepDims ? [...sorted.map(() => 1), ...kept] : kept;
     const cols = kept.reduce((p, q) => p * q, 1);
     const rows = x.shape.slice(0, k).reduce((p, q) => p * q, 1);
-    const views = float32Views(args.backend, [x], outShape, "Sum");
-    const [src] = views.inputs;
-    const acc = new Float64Array(cols);
-    for (let i = 0, o = 0; i < rows; i++) {
-      for (let j = 0; j < cols; j++, o++) acc[j] += src[o];
+    const pool = heapPoolOf(args.backend);
+    if (pool) {
+      // On wasm: columns split between the threads, each summed in row order (same values).
+      const out = (args.backend as unknown as WasmBackendLike).makeOutput(outShape, "float32");
+      const at = (t: tf.TensorInfo) => heapOffset(args.backend, t, "Sum");
+      const tiles = rows * cols >= 16384 && cols >= 32 ? pool.threads : 1;
+      pool.run(HeapJobs.columnSum, [at(x), at(out), rows, cols], [], tiles);
+      return out;
     }
-    views.output.set(acc);
+    const views = float32Views(args.backend, [x], outShape, "Sum");
+    columnSums(views.inputs[0], views.output, rows, cols, 0, cols);
     return views.finish();
   };
 }

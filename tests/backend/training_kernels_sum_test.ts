@@ -26,6 +26,7 @@ Deno.test("Sum on wasm equals the cpu backend's over leading and other axes", as
     const cases: [number[], number | number[] | null, boolean][] = [
       [[4, 3, 5, 7], [0, 1, 2], false], // a bias gradient
       [[4, 3, 5, 7], [0, 1, 2], true],
+      [[8, 24, 24, 68], [0, 1, 2], false], // large enough that the wasm threads split the columns
       [[6, 9], 0, false],
       [[2, 3, 4], [1, 0], false], // unordered leading axes
       [[2, 3, 4], [-3, -2], true], // negative axes
