@@ -38,6 +38,8 @@ export interface HeapContext {
   convs: Panels;
   /** `relu_grad` of the panel module (see `_wasm_gemm_module.ts`). */
   reluGrad: (dy: number, x: number, dx: number, groups: number) => void;
+  /** `pool_max_grad` and `pool_avg_grad` of the panel module, by kind. */
+  poolGrad: Record<"max" | "avg", (...args: number[]) => void>;
   memory: WebAssembly.Memory;
 }
 
@@ -115,12 +117,53 @@ const maxPoolGrad: HeapJob = (ctx, ints, _floats, tile, tiles) => {
   );
 };
 
+/**
+ * Images `[b0, b1)` of a pooling gradient in wasm SIMD (channels a multiple of 4): dx zeroed here,
+ * then the module's `pool_<kind>_grad`.
+ */
+function poolGradSimd(
+  ctx: HeapContext,
+  kind: "max" | "avg",
+  [x, y, g, dx]: number[],
+  p: PoolRangeGeometry,
+  b0: number,
+  b1: number,
+): void {
+  const image = p.h * p.w * p.c;
+  f32(ctx, dx, p.n * image).fill(0, b0 * image, b1 * image);
+  const scaleBits =
+    new Int32Array(new Float32Array([1 / (p.filterHeight * p.filterWidth)]).buffer)[0];
+  ctx.poolGrad[kind](
+    x,
+    y,
+    g,
+    dx,
+    b0,
+    b1,
+    p.h,
+    p.w,
+    4 * p.c,
+    p.oh,
+    p.ow,
+    p.strideHeight,
+    p.strideWidth,
+    p.padTop,
+    p.padLeft,
+    p.filterHeight,
+    p.filterWidth,
+    scaleBits,
+  );
+}
+
 /** MaxPoolGrad with the forward output: ints = x, dy, y, dx addresses, then the pool geometry. */
 const maxPoolGradFromOutput: HeapJob = (ctx, ints, _floats, tile, tiles) => {
   const p = poolOf(ints, 4);
   const inSize = p.n * p.h * p.w * p.c;
   const outSize = p.n * p.oh * p.ow * p.c;
   const [b0, b1] = partOf(p.n, tiles, tile);
+  if (p.c % 4 === 0) {
+    return poolGradSimd(ctx, "max", [ints[0], ints[2], ints[1], ints[3]], p, b0, b1);
+  }
   maxPoolGradFromOutputImages(
     f32(ctx, ints[0], inSize),
     f32(ctx, ints[1], outSize),
@@ -136,6 +179,7 @@ const maxPoolGradFromOutput: HeapJob = (ctx, ints, _floats, tile, tiles) => {
 const avgPoolGrad: HeapJob = (ctx, ints, _floats, tile, tiles) => {
   const p = poolOf(ints, 2);
   const [b0, b1] = partOf(p.n, tiles, tile);
+  if (p.c % 4 === 0) return poolGradSimd(ctx, "avg", [0, 0, ints[0], ints[1]], p, b0, b1);
   avgPoolGradImages(
     f32(ctx, ints[0], p.n * p.oh * p.ow * p.c),
     f32(ctx, ints[1], p.n * p.h * p.w * p.c),

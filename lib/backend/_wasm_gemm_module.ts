@@ -94,6 +94,17 @@ const op = {
   store: (offset: number) => [0xfd, ...uleb(0x0b), 0, ...uleb(offset)],
   fadd: [0xfd, ...uleb(0xe4)],
   fmul: [0xfd, ...uleb(0xe6)],
+  feq: [0xfd, ...uleb(0x41)],
+  vand: [0xfd, ...uleb(0x4e)],
+  vandnot: [0xfd, ...uleb(0x4f)],
+  f32x4splat: [0xfd, ...uleb(0x13)],
+  f32FromBits: [0xbe],
+  block: [0x02, 0x40],
+  br: (depth: number) => [0x0c, ...uleb(depth)],
+  geS: [0x4e],
+  gtS: [0x4a],
+  ltS: [0x48],
+  select: [0x1b],
 };
 
 /** `local -= 1; br_if (local != 0)` to the enclosing loop. */
@@ -338,6 +349,116 @@ function reluGradBody(): number[] {
   return [...uleb(body.length), ...body];
 }
 
+/** Parameters of the pooling-gradient functions (all i32; see {@link poolGradBody}). */
+export const POOL_GRAD_PARAMS = 18;
+
+/**
+ * The body of `pool_max_grad` / `pool_avg_grad`: the gradient of a max or average pool for the
+ * images `[b0, b1)`, 4 channels at a time, into a zeroed dx. Parameters (i32, addresses in bytes):
+ * x, y (the forward output), dy, dx, b0, b1, h, w, c·4 (bytes per pixel), oh, ow, sh, sw, padTop,
+ * padLeft, fh, fw, and the bits of the float32 scale (1 / window size, average only).
+ *
+ * Max: each window's gradient goes to the first position, in row-major order, whose value equals
+ * the window's output, for each channel (a mask of channels still looking); zero gradients go
+ * nowhere. The same values as the typed-array loop: dx gains g, or +0 where nothing matched (dx
+ * starts at +0 and sums of floats never give −0 from it). Average: dy · scale added over the
+ * window (the window size counts clipped positions, as both stock backends do).
+ */
+function poolGradBody(kind: "max" | "avg"): number[] {
+  const [x, y, g, dx, b0, b1, h, w, c4, oh, ow, sh, sw, padTop, padLeft, fh, fw, scaleBits] = [
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    11,
+    12,
+    13,
+    14,
+    15,
+    16,
+    17,
+  ];
+  const L = POOL_GRAD_PARAMS;
+  const [b, r, q, h0, hLo, hHi, w0, wLo, wHi, gOff, koff, yy, xx, rowBase, p, tmp] = Array.from(
+    { length: 16 },
+    (_, i) => L + i,
+  );
+  const i32Locals = 16;
+  const [gv, yv, pend, eq, scale] = [0, 1, 2, 3, 4].map((i) => L + i32Locals + i);
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => parts.forEach((part) => code.push(...part));
+  /** `for (i = lo; i < hi; i += step) body` with lo and hi from locals. */
+  const forRange = (i: number, lo: number, hi: number, step: number, body: () => void) => {
+    emit(op.get(lo), op.set(i), op.block, op.loop);
+    emit(op.get(i), op.get(hi), op.geS, op.brIf(1));
+    body();
+    emit(op.get(i), op.i32(step), op.add, op.set(i), op.br(0), op.end, op.end);
+  };
+  /** dst = max(0, src). */
+  const clampLow = (dst: number, src: number) =>
+    emit(op.get(src), op.i32(0), op.get(src), op.i32(0), op.gtS, op.select, op.set(dst));
+  /** dst = min(limit, a + b). */
+  const clampHigh = (dst: number, limit: number, a: number, bLocal: number) => {
+    emit(op.get(a), op.get(bLocal), op.add, op.set(tmp));
+    emit(op.get(tmp), op.get(limit), op.get(tmp), op.get(limit), op.ltS, op.select, op.set(dst));
+  };
+  const zeroLocal = L + i32Locals + 5; // an i32 local kept at 0
+  if (kind === "avg") emit(op.get(scaleBits), op.f32FromBits, op.f32x4splat, op.set(scale));
+  forRange(b, b0, b1, 1, () => {
+    forRange(r, zeroLocal, oh, 1, () => {
+      emit(op.get(r), op.get(sh), op.mul, op.get(padTop), op.sub, op.set(h0));
+      clampLow(hLo, h0);
+      clampHigh(hHi, h, h0, fh);
+      forRange(q, zeroLocal, ow, 1, () => {
+        emit(op.get(q), op.get(sw), op.mul, op.get(padLeft), op.sub, op.set(w0));
+        clampLow(wLo, w0);
+        clampHigh(wHi, w, w0, fw);
+        // gOff = ((b · oh + r) · ow + q) · c4
+        emit(op.get(b), op.get(oh), op.mul, op.get(r), op.add, op.get(ow), op.mul, op.get(q));
+        emit(op.add, op.get(c4), op.mul, op.set(gOff));
+        forRange(koff, zeroLocal, c4, 16, () => {
+          emit(op.get(g), op.get(gOff), op.add, op.get(koff), op.add, op.load(0), op.set(gv));
+          if (kind === "max") {
+            emit(op.get(y), op.get(gOff), op.add, op.get(koff), op.add, op.load(0), op.set(yv));
+            emit(op.get(gv), op.v128zero, op.fne, op.set(pend));
+          } else {
+            emit(op.get(gv), op.get(scale), op.fmul, op.set(gv));
+          }
+          forRange(yy, hLo, hHi, 1, () => {
+            // rowBase = ((b · h + yy) · w) · c4 + koff
+            emit(op.get(b), op.get(h), op.mul, op.get(yy), op.add, op.get(w), op.mul);
+            emit(op.get(c4), op.mul, op.get(koff), op.add, op.set(rowBase));
+            forRange(xx, wLo, wHi, 1, () => {
+              emit(op.get(rowBase), op.get(xx), op.get(c4), op.mul, op.add, op.set(p));
+              if (kind === "max") {
+                emit(op.get(x), op.get(p), op.add, op.load(0), op.get(yv), op.feq);
+                emit(op.get(pend), op.vand, op.set(eq));
+                emit(op.get(dx), op.get(p), op.add);
+                emit(op.get(dx), op.get(p), op.add, op.load(0), op.get(gv), op.get(eq), op.vand);
+                emit(op.fadd, op.store(0));
+                emit(op.get(pend), op.get(eq), op.vandnot, op.set(pend));
+              } else {
+                emit(op.get(dx), op.get(p), op.add);
+                emit(op.get(dx), op.get(p), op.add, op.load(0), op.get(gv), op.fadd, op.store(0));
+              }
+            });
+          });
+        });
+      });
+    });
+  });
+  const locals = vec([[...uleb(i32Locals), I32], [...uleb(5), V128], [...uleb(1), I32]]);
+  const body = [...locals, ...code, ...op.end];
+  return [...uleb(body.length), ...body];
+}
+
 /** The forward-convolution functions: `[name, rows, columns, relu]` in export order. */
 export function convVariants(): [string, number, number, boolean][] {
   const out: [string, number, number, boolean][] = [];
@@ -356,7 +477,7 @@ export function panelNames(): string[] {
   const names: string[] = [];
   for (const mr of PANEL_ROWS) for (const nr of PANEL_COLUMNS) names.push(`panel_${mr}x${nr}`);
   for (const [n] of convVariants()) names.push(n);
-  names.push("relu_grad");
+  names.push("relu_grad", "pool_max_grad", "pool_avg_grad");
   return names;
 }
 
@@ -373,17 +494,17 @@ export function panelNames(): string[] {
  * ```
  */
 export function panelModuleBytes(shared: boolean, maximumPages = 65536): Uint8Array<ArrayBuffer> {
-  const params = Array(11).fill(I32);
-  const types = section(1, vec([[0x60, ...vec(params.map((p) => [p])), ...vec([])]]));
+  const signature = (count: number) => [0x60, ...vec(Array(count).fill([I32])), ...vec([])];
+  const types = section(1, vec([signature(11), signature(POOL_GRAD_PARAMS)]));
   const limits = shared ? [0x03, ...uleb(1), ...uleb(maximumPages)] : [0x00, ...uleb(1)];
   const imports = section(2, vec([[...name("env"), ...name("memory"), 0x02, ...limits]]));
   const names = panelNames();
-  const functions = section(3, vec(names.map(() => uleb(0))));
+  const functions = section(3, vec(names.map((n) => uleb(n.startsWith("pool_") ? 1 : 0))));
   const exports = section(7, vec(names.map((n, i) => [...name(n), 0x00, ...uleb(i)])));
   const bodies: number[][] = [];
   for (const mr of PANEL_ROWS) for (const nr of PANEL_COLUMNS) bodies.push(panelBody(mr, nr / 4));
   for (const [, mr, nr, relu] of convVariants()) bodies.push(convBody(mr, nr / 4, relu));
-  bodies.push(reluGradBody());
+  bodies.push(reluGradBody(), poolGradBody("max"), poolGradBody("avg"));
   const codeSection = section(10, vec(bodies));
   return new Uint8Array([
     0x00,

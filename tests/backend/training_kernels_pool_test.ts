@@ -60,3 +60,51 @@ Deno.test("MaxPoolGrad on wasm equals cpu's with and without the forward output"
     }
   });
 });
+
+Deno.test("MaxPoolGrad (given the output) and AvgPoolGrad in wasm SIMD, channels a multiple of 4, equal cpu's, ties and clipped windows included", async () => {
+  await assertNoLeak(async () => {
+    const rng = createRng(52);
+    const geometries = [[3, 2, "same"], [3, 1, "same"], [2, 2, "valid"], [3, 2, "valid"], [
+      5,
+      3,
+      "same",
+    ]] as const;
+    for (const [filterSize, stride, pad] of geometries) {
+      const shape: [number, number, number, number] = [
+        1 + rng.int(4),
+        4 + rng.int(6),
+        4 + rng.int(6),
+        4 * (1 + rng.int(4)),
+      ];
+      const seed = rng.int(1e6);
+      for (const kind of ["MaxPoolGrad", "AvgPoolGrad"] as const) {
+        const f = () => {
+          const x = tf.relu(tf.randomNormal(shape, 0, 1, "float32", seed)) as tf.Tensor4D;
+          const y = kind === "MaxPoolGrad"
+            ? tf.maxPool(x, filterSize, stride, pad)
+            : tf.avgPool(x, filterSize, stride, pad);
+          const dy = tf.randomNormal(y.shape, 0, 1, "float32", seed + 1);
+          const inputs: tf.NamedTensorMap = kind === "MaxPoolGrad"
+            ? { dy, input: x, output: y }
+            : { dy, input: x };
+          return tf.engine().runKernel(kind, inputs, {
+            filterSize,
+            strides: stride,
+            pad,
+          }) as tf.Tensor;
+        };
+        const ref = await valuesOn("cpu", f);
+        const got = await valuesOn("wasm", f);
+        const what = `${kind} ${filterSize}×${filterSize} s${stride} ${pad} [${shape}]`;
+        assert.equal(got.length, ref.length, what);
+        let diff = 0;
+        let scale = 0;
+        for (let i = 0; i < ref.length; i++) {
+          diff = Math.max(diff, Math.abs(got[i] - ref[i]));
+          scale = Math.max(scale, Math.abs(ref[i]));
+        }
+        assert.ok(diff <= 1e-5 * scale, `${what}: relative error ${diff / scale}`);
+      }
+    }
+  });
+});
