@@ -55,16 +55,48 @@ export const CONV_JOB_FIELDS: (keyof ConvJob)[] = [
  */
 const CHUNK_FLOATS = 32768;
 
+/**
+ * Filter rows (`tap rows · run`) one pass reads per 8 output channels: their 32-byte slices
+ * (24 KiB) stay in the core's L1 cache while the pass sweeps a chunk of positions. A filter with
+ * more (e.g. 3×3 over 192 channels: 1,728 rows) is applied in passes of whole tap rows, each
+ * adding to what the previous left in the output; the ReLU comes with the last.
+ */
+const PASS_ROWS = 768;
+
 /** Computes output positions `[p0, p1)` of `job` (all channels). */
 export function convPositions(convs: Panels, job: ConvJob, p0: number, p1: number): void {
-  const { kh, run, rowBytes, k } = job;
+  const { kh, run } = job;
+  const passes = Math.min(kh, Math.max(1, Math.ceil((kh * run) / PASS_ROWS)));
+  const perPass = Math.ceil(kh / passes);
+  for (let t0 = 0; t0 < kh; t0 += perPass) {
+    const taps = Math.min(perPass, kh - t0);
+    convPass(convs, job, p0, p1, t0, taps, t0 > 0, t0 + taps === kh && job.relu === 1);
+  }
+}
+
+/** One pass over tap rows `[t0, t0 + taps)`: from the bias, or adding to the output (`acc`). */
+function convPass(
+  convs: Panels,
+  job: ConvJob,
+  p0: number,
+  p1: number,
+  t0: number,
+  taps: number,
+  acc: boolean,
+  relu: boolean,
+): void {
+  const { run, rowBytes, k } = job;
   const ldw = 4 * k;
   const ldo = 4 * k;
   const k8 = Math.floor(k / 8);
   const k4 = (k % 8) / 4;
-  const suffix = job.relu ? "_relu" : "";
+  const suffix = `${relu ? "_relu" : ""}${acc ? "_acc" : ""}`;
   const mr = MAIN_ROWS;
-  const chunk = Math.max(mr, Math.floor(CHUNK_FLOATS / (kh * run) / mr) * mr);
+  const chunk = Math.max(mr, Math.floor(CHUNK_FLOATS / (taps * run) / mr) * mr);
+  // The list holds tap row 0's addresses: the kernel adds t0 rows to each, reads the filter from
+  // its row t0 · run, and moves rowBytes per tap row from there.
+  const w = job.w + t0 * run * ldw;
+  const aOff = t0 * rowBytes;
   const call = (rows: number, blocks: number, p: number) => {
     const ind = job.ind + 4 * p;
     const out = job.out + p * ldo;
@@ -72,30 +104,32 @@ export function convPositions(convs: Panels, job: ConvJob, p0: number, p1: numbe
       convs[`${rows}x8${suffix}`](
         ind,
         rowBytes,
-        kh,
+        taps,
         run,
-        job.w,
+        w,
         ldw,
         job.bias,
         out,
         ldo,
         blocks,
         k8,
+        aOff,
       );
     }
     if (k4 > 0) {
       convs[`${rows}x4${suffix}`](
         ind,
         rowBytes,
-        kh,
+        taps,
         run,
-        job.w + 32 * k8,
+        w + 32 * k8,
         ldw,
         job.bias + 32 * k8,
         out + 32 * k8,
         ldo,
         blocks,
         1,
+        aOff,
       );
     }
   };

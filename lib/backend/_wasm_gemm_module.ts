@@ -216,8 +216,8 @@ function panelBody(mr: number, nq: number): number[] {
  * Parameters 0–10, then i32 and v128 locals. The reduction is unrolled by 4 (the A side's
  * pointers then move once per 4 floats, the offsets are constants), with a loop for the rest.
  */
-function convBody(mr: number, nq: number, relu: boolean): number[] {
-  const [indPtr, rowBytes, kh, R, wPtr, ldw, biasPtr, outPtr, ldo, mBlocks, kBlocks] = [
+function convBody(mr: number, nq: number, relu: boolean, fromOut = false): number[] {
+  const [indPtr, rowBytes, kh, R, wPtr, ldw, biasPtr, outPtr, ldo, mBlocks, kBlocks, aOff] = [
     0,
     1,
     2,
@@ -229,26 +229,17 @@ function convBody(mr: number, nq: number, relu: boolean): number[] {
     8,
     9,
     10,
-  ];
-  const [kb, mb, i, r, wRow, ind, outM, wK, bK, outK, rowPtr, rq, rr] = [
     11,
-    12,
-    13,
-    14,
-    15,
-    16,
-    17,
-    18,
-    19,
-    20,
-    21,
-    22,
-    23,
   ];
-  const base = (m: number) => 24 + m;
-  const pa = (m: number) => 24 + mr + m;
+  const P = CONV_PARAMS;
+  const [kb, mb, i, r, wRow, ind, outM, wK, bK, outK, rowPtr, rq, rr] = Array.from(
+    { length: 13 },
+    (_, j) => P + j,
+  );
+  const base = (m: number) => P + 13 + m;
+  const pa = (m: number) => P + 13 + mr + m;
   const i32Locals = 13 + 2 * mr;
-  const v0 = 11 + i32Locals;
+  const v0 = P + i32Locals;
   const acc = (m: number, q: number) => v0 + m * nq + q;
   const bv = (q: number) => v0 + mr * nq + q;
   const s = v0 + mr * nq + nq;
@@ -274,11 +265,22 @@ function convBody(mr: number, nq: number, relu: boolean): number[] {
   emit(op.loop); // over column blocks
   emit(op.get(mBlocks), op.set(mb), op.get(indPtr), op.set(ind), op.get(outK), op.set(outM));
   emit(op.loop); // over position blocks
-  for (let q = 0; q < nq; q++) {
-    emit(op.get(bK), op.load(16 * q), op.set(acc(0, q)));
-    for (let m = 1; m < mr; m++) emit(op.get(acc(0, q)), op.set(acc(m, q)));
+  if (fromOut) {
+    // Accumulate onto what an earlier pass (other tap rows) left in the output.
+    emit(op.get(outM), op.set(rowPtr));
+    for (let m = 0; m < mr; m++) {
+      for (let q = 0; q < nq; q++) emit(op.get(rowPtr), op.load(16 * q), op.set(acc(m, q)));
+      if (m + 1 < mr) emit(addTo(rowPtr, rowPtr, ldo));
+    }
+  } else {
+    for (let q = 0; q < nq; q++) {
+      emit(op.get(bK), op.load(16 * q), op.set(acc(0, q)));
+      for (let m = 1; m < mr; m++) emit(op.get(acc(0, q)), op.set(acc(m, q)));
+    }
   }
-  for (let m = 0; m < mr; m++) emit(op.get(ind), op.i32load(4 * m), op.set(base(m)));
+  for (let m = 0; m < mr; m++) {
+    emit(op.get(ind), op.i32load(4 * m), op.get(aOff), op.add, op.set(base(m)));
+  }
   emit(op.get(wK), op.set(wRow), op.get(kh), op.set(i));
   emit(op.loop); // over tap rows
   for (let m = 0; m < mr; m++) emit(op.get(base(m)), op.set(pa(m)));
@@ -348,6 +350,13 @@ function reluGradBody(): number[] {
   const body = [...locals, ...code, ...op.end];
   return [...uleb(body.length), ...body];
 }
+
+/**
+ * Parameters of the conv functions (all i32): the list of positions' input addresses, bytes per
+ * tap row, tap rows, floats per tap row, filter, its row bytes, bias, output, its row bytes,
+ * position blocks, column blocks, and a byte offset added to every listed address.
+ */
+export const CONV_PARAMS = 12;
 
 /** Parameters of the pooling-gradient functions (all i32; see {@link poolGradBody}). */
 export const POOL_GRAD_PARAMS = 18;
@@ -459,13 +468,19 @@ function poolGradBody(kind: "max" | "avg"): number[] {
   return [...uleb(body.length), ...body];
 }
 
-/** The forward-convolution functions: `[name, rows, columns, relu]` in export order. */
-export function convVariants(): [string, number, number, boolean][] {
-  const out: [string, number, number, boolean][] = [];
-  for (const relu of [false, true]) {
-    for (const mr of PANEL_ROWS) {
-      for (const nr of PANEL_COLUMNS) {
-        out.push([`conv_${mr}x${nr}${relu ? "_relu" : ""}`, mr, nr, relu]);
+/**
+ * The forward-convolution functions: `[name, rows, columns, relu, fromOut]` in export order
+ * (`_acc`: the block starts from the output's values instead of the bias, for a later pass).
+ */
+export function convVariants(): [string, number, number, boolean, boolean][] {
+  const out: [string, number, number, boolean, boolean][] = [];
+  for (const fromOut of [false, true]) {
+    for (const relu of [false, true]) {
+      for (const mr of PANEL_ROWS) {
+        for (const nr of PANEL_COLUMNS) {
+          const name = `conv_${mr}x${nr}${relu ? "_relu" : ""}${fromOut ? "_acc" : ""}`;
+          out.push([name, mr, nr, relu, fromOut]);
+        }
       }
     }
   }
@@ -495,15 +510,21 @@ export function panelNames(): string[] {
  */
 export function panelModuleBytes(shared: boolean, maximumPages = 65536): Uint8Array<ArrayBuffer> {
   const signature = (count: number) => [0x60, ...vec(Array(count).fill([I32])), ...vec([])];
-  const types = section(1, vec([signature(11), signature(POOL_GRAD_PARAMS)]));
+  const types = section(
+    1,
+    vec([signature(11), signature(POOL_GRAD_PARAMS), signature(CONV_PARAMS)]),
+  );
   const limits = shared ? [0x03, ...uleb(1), ...uleb(maximumPages)] : [0x00, ...uleb(1)];
   const imports = section(2, vec([[...name("env"), ...name("memory"), 0x02, ...limits]]));
   const names = panelNames();
-  const functions = section(3, vec(names.map((n) => uleb(n.startsWith("pool_") ? 1 : 0))));
+  const typeOf = (n: string) => n.startsWith("pool_") ? 1 : n.startsWith("conv_") ? 2 : 0;
+  const functions = section(3, vec(names.map((n) => uleb(typeOf(n)))));
   const exports = section(7, vec(names.map((n, i) => [...name(n), 0x00, ...uleb(i)])));
   const bodies: number[][] = [];
   for (const mr of PANEL_ROWS) for (const nr of PANEL_COLUMNS) bodies.push(panelBody(mr, nr / 4));
-  for (const [, mr, nr, relu] of convVariants()) bodies.push(convBody(mr, nr / 4, relu));
+  for (const [, mr, nr, relu, fromOut] of convVariants()) {
+    bodies.push(convBody(mr, nr / 4, relu, fromOut));
+  }
   bodies.push(reluGradBody(), poolGradBody("max"), poolGradBody("avg"));
   const codeSection = section(10, vec(bodies));
   return new Uint8Array([
@@ -536,4 +557,6 @@ export type PanelFn = (
   ldo: number,
   mBlocks: number,
   kBlocks: number,
+  /** Conv functions only: a byte offset added to every listed input address. */
+  aOff?: number,
 ) => void;

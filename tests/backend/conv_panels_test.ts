@@ -14,13 +14,17 @@ await useTestBackend();
 const onWasm = tf.getBackend() === "wasm";
 
 /** A random padded input, filter, bias and position list laid out in `heap` from address 0. */
-function randomConv(heap: Float32Array, seed: number) {
+function randomConv(
+  heap: Float32Array,
+  seed: number,
+  fixed: { kh?: number; kw?: number; c?: number } = {},
+) {
   const rng = createRng(seed);
-  const kh = 1 + rng.int(5);
-  const kw = 1 + rng.int(5);
+  const kh = fixed.kh ?? 1 + rng.int(5);
+  const kw = fixed.kw ?? 1 + rng.int(5);
   const [sh, sw] = [1 + rng.int(2), 1 + rng.int(2)];
   const [n, oh, ow] = [1 + rng.int(3), 1 + rng.int(5), 1 + rng.int(6)];
-  const c = 1 + rng.int(9);
+  const c = fixed.c ?? 1 + rng.int(9);
   const k = 4 * (1 + rng.int(5));
   const hp = kh + (oh - 1) * sh;
   const wp = kw + (ow - 1) * sw;
@@ -94,6 +98,20 @@ Deno.test("conv panels equal the definition on random geometries (taps, strides,
       e <= 1e-5,
       `seed ${seed} ${JSON.stringify(job)}: relative error ${e.toExponential(2)}`,
     );
+  }
+});
+
+Deno.test("filters with more than 768 rows run in passes of whole tap rows (ReLU with the last) and equal the definition", () => {
+  const { convs, heap } = standalone();
+  const shapes = [{ kh: 3, kw: 3, c: 100 }, { kh: 7, kw: 7, c: 20 }, { kh: 5, kw: 1, c: 200 }];
+  for (const [i, fixed] of shapes.entries()) {
+    for (const seed of [100 + i, 200 + i]) {
+      const { job, output, reference } = randomConv(heap, seed, fixed);
+      assert.ok(job.kh * job.run > 768, JSON.stringify(fixed));
+      convPositions(convs, job, 0, job.positions);
+      const e = relativeError(output(), reference());
+      assert.ok(e <= 1e-5, `${JSON.stringify(fixed)} relu ${job.relu}: relative error ${e}`);
+    }
   }
 });
 
