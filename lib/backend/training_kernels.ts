@@ -1,12 +1,21 @@
 /**
- * Training kernels the wasm and cpu backends lack or run slowly, built from their own fast ops.
+ * Training kernels the wasm and cpu backends lack or run slowly, built from their own fast ops or,
+ * on wasm, from the toolkit's own SIMD module and thread pool (`_wasm_gemm_module.ts`,
+ * `_panel_threads.ts`).
  *
+ * - wasm `Conv2D`, `FusedConv2D` (bias, linear or ReLU): the toolkit's conv panels on every wasm
+ *   thread (`_conv2d_panels.ts`); other activations, prelu, dilations and channel counts that are
+ *   not multiples of 4 go to XNNPACK.
+ * - wasm `SplitV`, `Concat`, and ReLU's gradient (`_NativeReluGrad`, used by Relu's gradient where
+ *   the backend has it): row copies and one SIMD pass on every thread (`_copy_kernels.ts`).
  * - `Conv2DBackpropInput`: the input gradient as s×s stride-1 forward convolutions (wasm's own is a
  *   scalar loop; this runs at forward-conv speed on XNNPACK), the reversed sub-filters built in
  *   one typed-array pass (wasm's Reverse cost ~7% of an NN2 training step).
- * - `Conv2DBackpropFilter`: one dilated convolution with the batch as the channel axis, chunked
- *   over the batch when dy exceeds 64 MiB (missing on wasm; cpu's own is a very slow loop); a
- *   single matmul for 1×1 stride-1 filters.
+ * - `Conv2DBackpropFilter`: on wasm, the toolkit's filter-gradient panels on every thread
+ *   (`_conv_backprop_filter_panels.ts`); on cpu (and on wasm for output channels that are not a
+ *   multiple of 4), one dilated convolution with the batch as the channel axis, chunked over the
+ *   batch when dy exceeds 64 MiB (cpu's own is a very slow loop), or a single matmul for 1×1
+ *   stride-1 filters.
  * - `DepthwiseConv2dNativeBackpropInput` / `…Filter`: depthwise convolutions (per-tap products
  *   for channel multipliers > 1).
  * - wasm `MaxPoolGrad`, `AvgPoolGrad`: typed-array loops in place on the wasm heap, 3–4× faster
