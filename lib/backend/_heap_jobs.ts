@@ -38,6 +38,8 @@ export interface HeapContext {
   convs: Panels;
   /** `relu_grad` of the panel module (see `_wasm_gemm_module.ts`). */
   reluGrad: (dy: number, x: number, dx: number, groups: number) => void;
+  /** `lrn_fwd` and `lrn_grad` of the panel module. */
+  lrn: Record<"fwd" | "grad", (...args: number[]) => void>;
   /** `pool_max_grad` and `pool_avg_grad` of the panel module, by kind. */
   poolGrad: Record<"max" | "avg", (...args: number[]) => void>;
   memory: WebAssembly.Memory;
@@ -189,18 +191,77 @@ const avgPoolGrad: HeapJob = (ctx, ints, _floats, tile, tiles) => {
   );
 };
 
-/** LRN: ints = x, y addresses, pixels, channels; floats = radius, bias, alpha, beta. */
+/**
+ * LRN: ints = x, y addresses, pixels, channels, then the scratch address and its per-tile stride
+ * in bytes (0, 0 for none); floats = radius, bias, alpha, beta.
+ */
 const lrn: HeapJob = (ctx, ints, floats, tile, tiles) => {
   const [pixels, c] = [ints[2], ints[3]];
   const [p0, p1] = partOf(pixels, tiles, tile);
+  if (lrnSimd(ctx, "fwd", [ints[0], ints[1], 0, 0], ints[4], ints[5], tile, c, floats, p0, p1)) {
+    return;
+  }
   lrnPixels(f32(ctx, ints[0], pixels * c), f32(ctx, ints[1], pixels * c), c, lrnOf(floats), p0, p1);
 };
 
-/** LRNGrad: ints = x, y, dy, dx addresses, pixels, channels; floats as LRN's. */
+/** Bits of a float32. */
+function f32Bits(v: number): number {
+  return new Int32Array(new Float32Array([v]).buffer)[0];
+}
+
+/**
+ * LRN or its gradient of pixels `[p0, p1)` in wasm SIMD where it applies (β = 0.75, channels a
+ * multiple of 4, a scratch area given: `scratch` + `tile` · `stride`); false otherwise.
+ */
+function lrnSimd(
+  ctx: HeapContext,
+  kind: "fwd" | "grad",
+  [x, y, dy, dx]: number[],
+  scratch: number,
+  stride: number,
+  tile: number,
+  c: number,
+  floats: Float64Array,
+  p0: number,
+  p1: number,
+): boolean {
+  const a = lrnOf(floats);
+  if (a.beta !== 0.75 || c % 4 !== 0 || scratch === 0) return false;
+  if (p1 > p0) {
+    ctx.lrn[kind](
+      x,
+      y,
+      dy,
+      dx,
+      scratch + tile * stride,
+      p0,
+      p1,
+      4 * c,
+      a.depthRadius,
+      f32Bits(a.alpha),
+      f32Bits(a.bias),
+      f32Bits(-2 * a.alpha * a.beta),
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+    );
+  }
+  return true;
+}
+
+/**
+ * LRNGrad: ints = x, y, dy, dx addresses, pixels, channels, then the scratch address and its
+ * per-tile stride in bytes (0, 0 for none: the typed-array loop); floats as LRN's.
+ */
 const lrnGrad: HeapJob = (ctx, ints, floats, tile, tiles) => {
   const [pixels, c] = [ints[4], ints[5]];
   const size = pixels * c;
   const [p0, p1] = partOf(pixels, tiles, tile);
+  const io = [ints[0], ints[1], ints[2], ints[3]];
+  if (lrnSimd(ctx, "grad", io, ints[6], ints[7], tile, c, floats, p0, p1)) return;
   lrnGradPixels(
     f32(ctx, ints[0], size),
     f32(ctx, ints[1], size),

@@ -56,10 +56,23 @@ function onHeap(
   const shape = inputs[0].shape;
   const c = shape[shape.length - 1];
   const pixels = shape.reduce((p, d) => p * d, 1) / c;
-  const out = (args.backend as unknown as WasmBackendLike).makeOutput(shape, "float32");
-  const at = (t: tf.TensorInfo) => heapOffset(args.backend, t, kernelName);
-  const ints = [...inputs.map(at), at(out), pixels, c];
-  pool.run(kind, ints, [a.depthRadius, a.bias, a.alpha, a.beta], Math.min(pixels, pool.threads));
+  const wasm = args.backend as unknown as WasmBackendLike;
+  const out = wasm.makeOutput(shape, "float32");
+  const tiles = Math.min(pixels, pool.threads);
+  // The SIMD loops (β = 0.75, channels a multiple of 4) need per-thread rows of squares and terms
+  // with r zeros on each side, and of norms: zeroed once here.
+  const simd = a.beta === 0.75 && c % 4 === 0 && pixels > 0;
+  const perTile = 2 * (c + 2 * a.depthRadius) + c;
+  const scratch = simd ? wasm.makeOutput([tiles * perTile], "float32") : undefined;
+  try {
+    if (scratch) wasm.typedArrayFromHeap(scratch).fill(0);
+    const at = (t: tf.TensorInfo) => heapOffset(args.backend, t, kernelName);
+    const ints = [...inputs.map(at), at(out), pixels, c];
+    ints.push(scratch ? at(scratch) : 0, scratch ? 4 * perTile : 0);
+    pool.run(kind, ints, [a.depthRadius, a.bias, a.alpha, a.beta], tiles);
+  } finally {
+    if (scratch) args.backend.disposeData(scratch.dataId);
+  }
   return out;
 }
 

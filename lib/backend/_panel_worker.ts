@@ -19,6 +19,10 @@ if (parentPort) {
         panels: panelsOf(instance),
         convs: panelsOf(instance, "conv_"),
         reluGrad: instance.exports.relu_grad as HeapContext["reluGrad"],
+        lrn: {
+          fwd: instance.exports.lrn_fwd as HeapContext["lrn"]["fwd"],
+          grad: instance.exports.lrn_grad as HeapContext["lrn"]["grad"],
+        },
         poolGrad: {
           max: instance.exports.pool_max_grad as HeapContext["poolGrad"]["max"],
           avg: instance.exports.pool_avg_grad as HeapContext["poolGrad"]["avg"],

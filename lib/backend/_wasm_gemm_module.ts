@@ -105,6 +105,8 @@ const op = {
   gtS: [0x4a],
   ltS: [0x48],
   select: [0x1b],
+  fsqrt: [0xfd, ...uleb(0xe3)],
+  fdiv: [0xfd, ...uleb(0xe7)],
 };
 
 /** `local -= 1; br_if (local != 0)` to the enclosing loop. */
@@ -469,6 +471,109 @@ function poolGradBody(kind: "max" | "avg"): number[] {
 }
 
 /**
+ * The body of `lrn_fwd` / `lrn_grad`: local response normalisation with β = 0.75 (or its gradient)
+ * of pixels `[p0, p1)`, 4 channels at a time. Parameters (i32; addresses in bytes): x, y, dy, dx,
+ * scratch (`2 · (c + 2r) + c` floats: squares and terms with r zeros on each side, which the caller
+ * zeroes once, and the norms), p0, p1, c·4, r, then the bits of the float32 α, bias and −2αβ; the
+ * rest unused. `N_c = bias + α · Σ_{|j−c| ≤ r} x_j²`, `y = x · N^−0.75`; the gradient is
+ * `dx_c = dy_c · N_c^−0.75 − 2αβ · x_c · Σ_{|i−c| ≤ r} dy_i · y_i / N_i`. `N^−0.75` is
+ * `1 / (√N · √√N)`, as in the typed-array loops (which work in float64: these agree to float32
+ * rounding).
+ */
+function lrnBody(kind: "fwd" | "grad"): number[] {
+  const [x, y, dy, dx, scratch, p0, p1, c4, r, alphaBits, biasBits, k2Bits] = [
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    11,
+  ];
+  const L = POOL_GRAD_PARAMS;
+  const [p, k, j, base, sqA, tB, nC, pad4, win, ptr] = Array.from({ length: 10 }, (_, i) => L + i);
+  const i32Locals = 10;
+  const [alpha, bias, k2, acc, nv, v] = [0, 1, 2, 3, 4, 5].map((i) => L + i32Locals + i);
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => parts.forEach((part) => code.push(...part));
+  const forRange = (i: number, lo: number[], hi: number, step: number, body: () => void) => {
+    emit(lo, op.set(i), op.block, op.loop);
+    emit(op.get(i), op.get(hi), op.geS, op.brIf(1));
+    body();
+    emit(op.get(i), op.i32(step), op.add, op.set(i), op.br(0), op.end, op.end);
+  };
+  const splatBits = (bits: number, dst: number) =>
+    emit(op.get(bits), op.f32FromBits, op.f32x4splat, op.set(dst));
+  /** acc = Σ_{j < 2r+1} load(from + k + 4j): the window sum of a padded scratch row. */
+  const windowSum = (from: number) => {
+    emit(op.v128zero, op.set(acc), op.get(from), op.get(k), op.add, op.set(ptr));
+    forRange(j, op.i32(0), win, 1, () => {
+      emit(op.get(acc), op.get(ptr), op.load(0), op.fadd, op.set(acc));
+      emit(op.get(ptr), op.i32(4), op.add, op.set(ptr));
+    });
+  };
+  /** Pushes N^−0.75 = 1 / (√N · √√N) of the v128 local `n`. */
+  const negPow = (n: number) => {
+    emit(f32x4Const(1), op.get(n), op.fsqrt, op.get(n), op.fsqrt, op.fsqrt, op.fmul, op.fdiv);
+  };
+  splatBits(alphaBits, alpha);
+  splatBits(biasBits, bias);
+  splatBits(k2Bits, k2);
+  // win = 2r + 1; pad4 = 4r; scratch rows: squares at sqA, terms at tB, norms at nC.
+  emit(op.get(r), op.get(r), op.add, op.i32(1), op.add, op.set(win));
+  emit(op.get(r), op.i32(4), op.mul, op.set(pad4));
+  emit(op.get(scratch), op.set(sqA));
+  emit(op.get(sqA), op.get(c4), op.add, op.get(pad4), op.add, op.get(pad4), op.add, op.set(tB));
+  emit(op.get(tB), op.get(c4), op.add, op.get(pad4), op.add, op.get(pad4), op.add, op.set(nC));
+  forRange(p, op.get(p0), p1, 1, () => {
+    emit(op.get(p), op.get(c4), op.mul, op.set(base));
+    // squares of x into the padded row
+    forRange(k, op.i32(0), c4, 16, () => {
+      emit(op.get(sqA), op.get(pad4), op.add, op.get(k), op.add);
+      emit(op.get(x), op.get(base), op.add, op.get(k), op.add, op.load(0), op.tee(v), op.get(v));
+      emit(op.fmul, op.store(0));
+    });
+    forRange(k, op.i32(0), c4, 16, () => {
+      windowSum(sqA);
+      emit(op.get(bias), op.get(alpha), op.get(acc), op.fmul, op.fadd, op.set(nv));
+      if (kind === "fwd") {
+        emit(op.get(y), op.get(base), op.add, op.get(k), op.add);
+        emit(op.get(x), op.get(base), op.add, op.get(k), op.add, op.load(0));
+        negPow(nv);
+        emit(op.fmul, op.store(0));
+      } else {
+        emit(op.get(nC), op.get(k), op.add, op.get(nv), op.store(0));
+        // t = dy · y / N into the padded terms row
+        emit(op.get(tB), op.get(pad4), op.add, op.get(k), op.add);
+        emit(op.get(dy), op.get(base), op.add, op.get(k), op.add, op.load(0));
+        emit(op.get(y), op.get(base), op.add, op.get(k), op.add, op.load(0), op.fmul);
+        emit(op.get(nv), op.fdiv, op.store(0));
+      }
+    });
+    if (kind === "grad") {
+      forRange(k, op.i32(0), c4, 16, () => {
+        windowSum(tB);
+        emit(op.get(nC), op.get(k), op.add, op.load(0), op.set(nv));
+        emit(op.get(dx), op.get(base), op.add, op.get(k), op.add);
+        emit(op.get(dy), op.get(base), op.add, op.get(k), op.add, op.load(0));
+        negPow(nv);
+        emit(op.fmul);
+        emit(op.get(k2), op.get(x), op.get(base), op.add, op.get(k), op.add, op.load(0), op.fmul);
+        emit(op.get(acc), op.fmul, op.fadd, op.store(0));
+      });
+    }
+  });
+  const locals = vec([[...uleb(i32Locals), I32], [...uleb(6), V128]]);
+  const body = [...locals, ...code, ...op.end];
+  return [...uleb(body.length), ...body];
+}
+
+/**
  * The forward-convolution functions: `[name, rows, columns, relu, fromOut]` in export order
  * (`_acc`: the block starts from the output's values instead of the bias, for a later pass).
  */
@@ -492,7 +597,7 @@ export function panelNames(): string[] {
   const names: string[] = [];
   for (const mr of PANEL_ROWS) for (const nr of PANEL_COLUMNS) names.push(`panel_${mr}x${nr}`);
   for (const [n] of convVariants()) names.push(n);
-  names.push("relu_grad", "pool_max_grad", "pool_avg_grad");
+  names.push("relu_grad", "pool_max_grad", "pool_avg_grad", "lrn_fwd", "lrn_grad");
   return names;
 }
 
@@ -517,7 +622,8 @@ export function panelModuleBytes(shared: boolean, maximumPages = 65536): Uint8Ar
   const limits = shared ? [0x03, ...uleb(1), ...uleb(maximumPages)] : [0x00, ...uleb(1)];
   const imports = section(2, vec([[...name("env"), ...name("memory"), 0x02, ...limits]]));
   const names = panelNames();
-  const typeOf = (n: string) => n.startsWith("pool_") ? 1 : n.startsWith("conv_") ? 2 : 0;
+  const typeOf = (n: string) =>
+    n.startsWith("pool_") || n.startsWith("lrn_") ? 1 : n.startsWith("conv_") ? 2 : 0;
   const functions = section(3, vec(names.map((n) => uleb(typeOf(n)))));
   const exports = section(7, vec(names.map((n, i) => [...name(n), 0x00, ...uleb(i)])));
   const bodies: number[][] = [];
@@ -526,6 +632,7 @@ export function panelModuleBytes(shared: boolean, maximumPages = 65536): Uint8Ar
     bodies.push(convBody(mr, nr / 4, relu, fromOut));
   }
   bodies.push(reluGradBody(), poolGradBody("max"), poolGradBody("avg"));
+  bodies.push(lrnBody("fwd"), lrnBody("grad"));
   const codeSection = section(10, vec(bodies));
   return new Uint8Array([
     0x00,

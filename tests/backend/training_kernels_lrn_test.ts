@@ -30,6 +30,10 @@ Deno.test("LRN and LRNGrad on wasm equal the cpu backend's on random shapes and 
       [[3, 2, 5, 3], 5, 2, 0.1, 0.5], // radius beyond the channel count
       [[1, 4, 4, 9], 1, 0.5, 0.3, 0.6], // a general exponent
       [[2, 3, 3, 1], 2, 1, 0.5, 1], // one channel
+      // β = 0.75 and channels a multiple of 4: the wasm SIMD loops
+      [[4, 6, 6, 64], 2, 1, 1e-4, 0.75], // nn2's attributes, several images per thread
+      [[1, 3, 3, 8], 5, 1, 0.1, 0.75], // radius beyond the channel count
+      [[3, 2, 2, 4], 1, 0.5, 0.5, 0.75], // a strong normalisation, 4 channels
     ];
     for (const [shape, r, bias, alpha, beta] of cases) {
       const seedX = rng.int(1e6);
