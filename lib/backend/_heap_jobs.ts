@@ -11,6 +11,7 @@ import {
   filterGradTile,
   jobRows,
   type Panels,
+  panelsOf,
 } from "./_filter_grad_panels.ts";
 import {
   avgPoolGradImages,
@@ -20,7 +21,7 @@ import {
   type PoolRangeGeometry,
 } from "./_pool_grad_ranges.ts";
 import { type LrnAttrs, lrnGradPixels, lrnPixels } from "./_lrn_ranges.ts";
-import { MAIN_ROWS } from "./_wasm_gemm_module.ts";
+import { MAIN_ROWS, panelModuleBytes } from "./_wasm_gemm_module.ts";
 import {
   columnSums,
   type FlipGeometry,
@@ -43,6 +44,25 @@ export interface HeapContext {
   /** `pool_max_grad` and `pool_avg_grad` of the panel module, by kind. */
   poolGrad: Record<"max" | "avg", (...args: number[]) => void>;
   memory: WebAssembly.Memory;
+}
+
+/**
+ * The context of one thread: the panel module instantiated on `memory` (shared for the threaded
+ * build's heap) and its functions by role.
+ */
+export function heapContextOn(memory: WebAssembly.Memory): HeapContext {
+  const shared = memory.buffer instanceof SharedArrayBuffer;
+  const module = new WebAssembly.Module(panelModuleBytes(shared));
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const fn = (name: string) => instance.exports[name] as (...args: number[]) => void;
+  return {
+    panels: panelsOf(instance),
+    convs: panelsOf(instance, "conv_"),
+    reluGrad: fn("relu_grad"),
+    lrn: { fwd: fn("lrn_fwd"), grad: fn("lrn_grad") },
+    poolGrad: { max: fn("pool_max_grad"), avg: fn("pool_avg_grad") },
+    memory,
+  };
 }
 
 /** A job: computes tile `tile` of `tiles`. */

@@ -16,7 +16,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { inputOf } from "./_conv_geometry.ts";
 import { float32Views } from "./_heap_views.ts";
 import { type LrnAttrs, lrnGradPixels, lrnPixels } from "./_lrn_ranges.ts";
-import { heapOffset, heapPoolOf, type WasmBackendLike } from "./_panel_threads.ts";
+import { heapOffset, heapPoolOf, requireFloat32, type WasmBackendLike } from "./_panel_threads.ts";
 import { type HeapJobKind, HeapJobs } from "./_heap_jobs.ts";
 
 type KernelArgs = {
@@ -48,11 +48,7 @@ function onHeap(
 ): tf.TensorInfo | undefined {
   const pool = heapPoolOf(args.backend);
   if (!pool) return undefined;
-  for (const t of inputs) {
-    if (t.dtype !== "float32") {
-      throw new Error(`${kernelName}: inputs must be float32, got ${t.dtype}`);
-    }
-  }
+  requireFloat32(inputs, kernelName);
   const shape = inputs[0].shape;
   const c = shape[shape.length - 1];
   const pixels = shape.reduce((p, d) => p * d, 1) / c;

@@ -21,9 +21,13 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { Worker } from "node:worker_threads";
-import { panelModuleBytes } from "./_wasm_gemm_module.ts";
-import { panelsOf } from "./_filter_grad_panels.ts";
-import { HEAP_JOBS, type HeapContext, type HeapJobKind, HeapJobs } from "./_heap_jobs.ts";
+import {
+  HEAP_JOBS,
+  type HeapContext,
+  heapContextOn,
+  type HeapJobKind,
+  HeapJobs,
+} from "./_heap_jobs.ts";
 import { startedWasmThreads } from "./wasm_threads.ts";
 
 /** What a helper is sent when it starts. */
@@ -104,22 +108,7 @@ export class PanelPool {
 
   constructor(memory: WebAssembly.Memory, threads: number) {
     const shared = memory.buffer instanceof SharedArrayBuffer;
-    const module = new WebAssembly.Module(panelModuleBytes(shared));
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    this.context = {
-      panels: panelsOf(instance),
-      convs: panelsOf(instance, "conv_"),
-      reluGrad: instance.exports.relu_grad as HeapContext["reluGrad"],
-      lrn: {
-        fwd: instance.exports.lrn_fwd as HeapContext["lrn"]["fwd"],
-        grad: instance.exports.lrn_grad as HeapContext["lrn"]["grad"],
-      },
-      poolGrad: {
-        max: instance.exports.pool_max_grad as HeapContext["poolGrad"]["max"],
-        avg: instance.exports.pool_avg_grad as HeapContext["poolGrad"]["avg"],
-      },
-      memory,
-    };
+    this.context = heapContextOn(memory);
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     this.control = controlViews(control);
     this.helpers = shared ? startHelpers(memory, control, threads - 1) : 0;
@@ -232,6 +221,15 @@ export function wasmHeapOf(backend: tf.KernelBackend): WebAssembly.Memory | unde
 export function heapPoolOf(backend: tf.KernelBackend): PanelPool | undefined {
   const memory = wasmHeapOf(backend);
   return memory && panelPool(memory, startedWasmThreads());
+}
+
+/** Throws, naming the kernel, unless every input is float32. */
+export function requireFloat32(inputs: tf.TensorInfo[], kernelName: string): void {
+  for (const t of inputs) {
+    if (t.dtype !== "float32") {
+      throw new Error(`${kernelName}: inputs must be float32, got ${t.dtype}`);
+    }
+  }
 }
 
 /** Byte address of a tensor's data on the wasm heap. */

@@ -5,31 +5,11 @@
  * @module
  */
 import { parentPort } from "node:worker_threads";
-import { panelModuleBytes } from "./_wasm_gemm_module.ts";
-import { panelsOf } from "./_filter_grad_panels.ts";
 import { type ControlInit, workOnJobs } from "./_panel_threads.ts";
-import type { HeapContext } from "./_heap_jobs.ts";
+import { heapContextOn } from "./_heap_jobs.ts";
 
 if (parentPort) {
   parentPort.once("message", (init: ControlInit) => {
-    const module = new WebAssembly.Module(panelModuleBytes(true));
-    const instance = new WebAssembly.Instance(module, { env: { memory: init.memory } });
-    workOnJobs(
-      {
-        panels: panelsOf(instance),
-        convs: panelsOf(instance, "conv_"),
-        reluGrad: instance.exports.relu_grad as HeapContext["reluGrad"],
-        lrn: {
-          fwd: instance.exports.lrn_fwd as HeapContext["lrn"]["fwd"],
-          grad: instance.exports.lrn_grad as HeapContext["lrn"]["grad"],
-        },
-        poolGrad: {
-          max: instance.exports.pool_max_grad as HeapContext["poolGrad"]["max"],
-          avg: instance.exports.pool_avg_grad as HeapContext["poolGrad"]["avg"],
-        },
-        memory: init.memory,
-      },
-      init.control,
-    );
+    workOnJobs(heapContextOn(init.memory), init.control);
   });
 }

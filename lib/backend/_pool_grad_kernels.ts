@@ -22,7 +22,7 @@ import {
   POOL_FIELDS,
   type PoolRangeGeometry,
 } from "./_pool_grad_ranges.ts";
-import { heapOffset, heapPoolOf, type WasmBackendLike } from "./_panel_threads.ts";
+import { heapOffset, heapPoolOf, requireFloat32, type WasmBackendLike } from "./_panel_threads.ts";
 import { type HeapJobKind, HeapJobs } from "./_heap_jobs.ts";
 
 type KernelArgs = {
@@ -80,11 +80,7 @@ function onHeap(
 ): tf.TensorInfo | undefined {
   const pool = heapPoolOf(args.backend);
   if (!pool) return undefined;
-  for (const t of inputs) {
-    if (t.dtype !== "float32") {
-      throw new Error(`${kernelName}: inputs must be float32, got ${t.dtype}`);
-    }
-  }
+  requireFloat32(inputs, kernelName);
   const out = (args.backend as unknown as WasmBackendLike).makeOutput(shape, "float32");
   const at = (t: tf.TensorInfo) => heapOffset(args.backend, t, kernelName);
   const ints = [...inputs.map(at), at(out), ...POOL_FIELDS.map((f) => p[f])];
