@@ -97,38 +97,27 @@ function convPass(
   // its row t0 · run, and moves rowBytes per tap row from there.
   const w = job.w + t0 * run * ldw;
   const aOff = t0 * rowBytes;
+  // Channels in blocks of 8, then (k a multiple of 4) one block of 4 starting at byte `col`.
+  const columnRuns: [string, number, number][] = [];
+  if (k8 > 0) columnRuns.push(["8", 0, k8]);
+  if (k4 > 0) columnRuns.push(["4", 32 * k8, 1]);
   const call = (rows: number, blocks: number, p: number) => {
     const ind = job.ind + 4 * p;
     const out = job.out + p * ldo;
-    if (k8 > 0) {
-      convs[`${rows}x8${suffix}`](
+    for (const [width, col, kBlocks] of columnRuns) {
+      const fn = convs[`${rows}x${width}${suffix}`];
+      fn(
         ind,
         rowBytes,
         taps,
         run,
-        w,
+        w + col,
         ldw,
-        job.bias,
-        out,
+        job.bias + col,
+        out + col,
         ldo,
         blocks,
-        k8,
-        aOff,
-      );
-    }
-    if (k4 > 0) {
-      convs[`${rows}x4${suffix}`](
-        ind,
-        rowBytes,
-        taps,
-        run,
-        w + 32 * k8,
-        ldw,
-        job.bias + 32 * k8,
-        out + 32 * k8,
-        ldo,
-        blocks,
-        1,
+        kBlocks,
         aOff,
       );
     }

@@ -8,7 +8,7 @@
 /**
  * `dx[i] = dy[i] · step(x[i])` for i in `[i0, i1)`, element for element what tfjs's
  * `mul(dy, cast(step(x)))` gives (NaN where x is NaN, 0 where x ≤ 0, and -0 gives +0). Branch-free:
- * `max(0, sign(x))`.
+ * `max(0, sign(x))` (the native backend uses it too, below oneDNN's size threshold).
  */
 export function reluGradRange(
   dy: Float32Array,

@@ -102,6 +102,24 @@ export function filterGradTile(
   const cols = colEnd - colBegin;
   const k8 = Math.floor(cols / 8);
   const k4 = (cols % 8) / 4; // 0 or 1: columns come in multiples of 4
+  // Columns in blocks of 8, then one block of 4 starting at byte `col`.
+  const columnRuns: [string, number, number][] = [];
+  if (k8 > 0) columnRuns.push(["8", 0, k8]);
+  if (k4 > 0) columnRuns.push(["4", 32 * k8, 1]);
+  /** `count` blocks of `rowsPerBlock` rows over a band of `U` output rows, every column run. */
+  const run = (
+    rowsPerBlock: number,
+    count: number,
+    a: number,
+    b: number,
+    out: number,
+    U: number,
+  ) => {
+    for (const [width, col, kBlocks] of columnRuns) {
+      const fn = panels[`${rowsPerBlock}x${width}`];
+      fn(a, aRow, aCol, U, ow, b + col, ldb, out + col, ldo, count, kBlocks);
+    }
+  };
   for (let img = 0; img < n; img++) {
     for (let u0 = 0; u0 < oh; u0 += bandRows) {
       const U = Math.min(bandRows, oh - u0);
@@ -116,20 +134,8 @@ export function filterGradTile(
         const mr = MAIN_ROWS;
         const blocks = Math.floor(rows / mr);
         const rest = rows - mr * blocks;
-        const aRest = a + 4 * mr * blocks;
-        const outRest = out + mr * blocks * ldo;
-        if (blocks > 0) {
-          const f8 = panels[`${mr}x8`];
-          const f4 = panels[`${mr}x4`];
-          if (k8 > 0) f8(a, aRow, aCol, U, ow, b, ldb, out, ldo, blocks, k8);
-          if (k4 > 0) f4(a, aRow, aCol, U, ow, b + 32 * k8, ldb, out + 32 * k8, ldo, blocks, 1);
-        }
-        if (rest > 0) {
-          const f8 = panels[`${rest}x8`];
-          const f4 = panels[`${rest}x4`];
-          if (k8 > 0) f8(aRest, aRow, aCol, U, ow, b, ldb, outRest, ldo, 1, k8);
-          if (k4 > 0) f4(aRest, aRow, aCol, U, ow, b + 32 * k8, ldb, outRest + 32 * k8, ldo, 1, 1);
-        }
+        if (blocks > 0) run(mr, blocks, a, b, out, U);
+        if (rest > 0) run(rest, 1, a + 4 * mr * blocks, b, out + mr * blocks * ldo, U);
       }
     }
   }

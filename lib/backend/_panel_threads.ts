@@ -21,6 +21,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { Worker } from "node:worker_threads";
+import type { WasmLike } from "./_heap_views.ts";
 import {
   HEAP_JOBS,
   type HeapContext,
@@ -201,12 +202,10 @@ export function panelPool(memory: WebAssembly.Memory, threads: number): PanelPoo
   return pool;
 }
 
-/** The parts of tfjs-backend-wasm's BackendWasm and its Emscripten module used here. */
-export interface WasmBackendLike {
+/** The further parts of tfjs-backend-wasm's BackendWasm (and its Emscripten module) used here. */
+export interface WasmBackendLike extends WasmLike {
   wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
   dataIdMap: { get(id: tf.DataId): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
 
 /** The wasm heap of `backend`, or undefined when it is not the wasm backend. */

@@ -109,6 +109,11 @@ const op = {
   fdiv: [0xfd, ...uleb(0xe7)],
 };
 
+/** `[from, from + 1, …, from + n − 1]`: parameter or local indices, to destructure into names. */
+function indices(n: number, from = 0): number[] {
+  return Array.from({ length: n }, (_, i) => from + i);
+}
+
 /** `local -= 1; br_if (local != 0)` to the enclosing loop. */
 function countDown(local: number): number[] {
   return [...op.get(local), ...op.i32(1), ...op.sub, ...op.tee(local), ...op.brIf(0)];
@@ -121,34 +126,8 @@ function addTo(dst: number, a: number, b: number): number[] {
 
 /** The body of `panel_<mr>x<nr>`. Parameters 0–10, then i32 and v128 locals. */
 function panelBody(mr: number, nq: number): number[] {
-  const [aPtr, aRow, aCol, U, V, bPtr, ldb, outPtr, ldo, mBlocks, kBlocks] = [
-    0,
-    1,
-    2,
-    3,
-    4,
-    5,
-    6,
-    7,
-    8,
-    9,
-    10,
-  ];
-  const [kb, mb, u, v, pa, pb, paRow, pbRow, outK, aM, outM, bK, rowPtr] = [
-    11,
-    12,
-    13,
-    14,
-    15,
-    16,
-    17,
-    18,
-    19,
-    20,
-    21,
-    22,
-    23,
-  ];
+  const [aPtr, aRow, aCol, U, V, bPtr, ldb, outPtr, ldo, mBlocks, kBlocks] = indices(11);
+  const [kb, mb, u, v, pa, pb, paRow, pbRow, outK, aM, outM, bK, rowPtr] = indices(13, 11);
   const i32Locals = 13;
   const acc = (r: number, q: number) => 11 + i32Locals + r * nq + q;
   const bv = (q: number) => 11 + i32Locals + mr * nq + q;
@@ -219,25 +198,10 @@ function panelBody(mr: number, nq: number): number[] {
  * pointers then move once per 4 floats, the offsets are constants), with a loop for the rest.
  */
 function convBody(mr: number, nq: number, relu: boolean, fromOut = false): number[] {
-  const [indPtr, rowBytes, kh, R, wPtr, ldw, biasPtr, outPtr, ldo, mBlocks, kBlocks, aOff] = [
-    0,
-    1,
-    2,
-    3,
-    4,
-    5,
-    6,
-    7,
-    8,
-    9,
-    10,
-    11,
-  ];
+  const [indPtr, rowBytes, kh, R, wPtr, ldw, biasPtr, outPtr, ldo, mBlocks, kBlocks, aOff] =
+    indices(12);
   const P = CONV_PARAMS;
-  const [kb, mb, i, r, wRow, ind, outM, wK, bK, outK, rowPtr, rq, rr] = Array.from(
-    { length: 13 },
-    (_, j) => P + j,
-  );
+  const [kb, mb, i, r, wRow, ind, outM, wK, bK, outK, rowPtr, rq, rr] = indices(13, P);
   const base = (m: number) => P + 13 + m;
   const pa = (m: number) => P + 13 + mr + m;
   const i32Locals = 13 + 2 * mr;
@@ -376,33 +340,12 @@ export const POOL_GRAD_PARAMS = 18;
  * window (the window size counts clipped positions, as both stock backends do).
  */
 function poolGradBody(kind: "max" | "avg"): number[] {
-  const [x, y, g, dx, b0, b1, h, w, c4, oh, ow, sh, sw, padTop, padLeft, fh, fw, scaleBits] = [
-    0,
-    1,
-    2,
-    3,
-    4,
-    5,
-    6,
-    7,
-    8,
-    9,
-    10,
-    11,
-    12,
-    13,
-    14,
-    15,
-    16,
-    17,
-  ];
+  const [x, y, g, dx, b0, b1, h, w, c4, oh, ow, sh, sw, padTop, padLeft, fh, fw, scaleBits] =
+    indices(18);
   const L = POOL_GRAD_PARAMS;
-  const [b, r, q, h0, hLo, hHi, w0, wLo, wHi, gOff, koff, yy, xx, rowBase, p, tmp] = Array.from(
-    { length: 16 },
-    (_, i) => L + i,
-  );
+  const [b, r, q, h0, hLo, hHi, w0, wLo, wHi, gOff, koff, yy, xx, rowBase, p, tmp] = indices(16, L);
   const i32Locals = 16;
-  const [gv, yv, pend, eq, scale] = [0, 1, 2, 3, 4].map((i) => L + i32Locals + i);
+  const [gv, yv, pend, eq, scale] = indices(5, L + i32Locals);
   const code: number[] = [];
   const emit = (...parts: number[][]) => parts.forEach((part) => code.push(...part));
   /** `for (i = lo; i < hi; i += step) body` with lo and hi from locals. */
@@ -481,24 +424,11 @@ function poolGradBody(kind: "max" | "avg"): number[] {
  * rounding).
  */
 function lrnBody(kind: "fwd" | "grad"): number[] {
-  const [x, y, dy, dx, scratch, p0, p1, c4, r, alphaBits, biasBits, k2Bits] = [
-    0,
-    1,
-    2,
-    3,
-    4,
-    5,
-    6,
-    7,
-    8,
-    9,
-    10,
-    11,
-  ];
+  const [x, y, dy, dx, scratch, p0, p1, c4, r, alphaBits, biasBits, k2Bits] = indices(12);
   const L = POOL_GRAD_PARAMS;
-  const [p, k, j, base, sqA, tB, nC, pad4, win, ptr] = Array.from({ length: 10 }, (_, i) => L + i);
+  const [p, k, j, base, sqA, tB, nC, pad4, win, ptr] = indices(10, L);
   const i32Locals = 10;
-  const [alpha, bias, k2, acc, nv, v] = [0, 1, 2, 3, 4, 5].map((i) => L + i32Locals + i);
+  const [alpha, bias, k2, acc, nv, v] = indices(6, L + i32Locals);
   const code: number[] = [];
   const emit = (...parts: number[][]) => parts.forEach((part) => code.push(...part));
   const forRange = (i: number, lo: number[], hi: number, step: number, body: () => void) => {

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { assertNoLeak, useTestBackend } from "../_helpers/leak.ts";
-import { outputsOn } from "../_helpers/compare.ts";
+import { outputsOn, relativeError } from "../_helpers/compare.ts";
 import { registerTrainingKernels } from "../../lib/backend/mod.ts";
 import { createRng } from "../../lib/random/mod.ts";
 
@@ -49,13 +49,8 @@ Deno.test("MaxPoolGrad on wasm equals cpu's with and without the forward output"
           `${filterSize}×${filterSize} s${stride} ${pad} [${shape}] output ${withOutput}`;
         // overlapping windows sum in another order than cpu's: equal within float rounding
         assert.equal(got.length, ref.length, what);
-        let diff = 0;
-        let scale = 0;
-        for (let i = 0; i < ref.length; i++) {
-          diff = Math.max(diff, Math.abs(got[i] - ref[i]));
-          scale = Math.max(scale, Math.abs(ref[i]));
-        }
-        assert.ok(diff <= 1e-5 * scale, `${what}: relative error ${diff / scale}`);
+        const e = relativeError(got, ref);
+        assert.ok(e <= 1e-5, `${what}: relative error ${e}`);
       }
     }
   });
@@ -97,13 +92,8 @@ Deno.test("MaxPoolGrad (given the output) and AvgPoolGrad in wasm SIMD, channels
         const got = await valuesOn("wasm", f);
         const what = `${kind} ${filterSize}×${filterSize} s${stride} ${pad} [${shape}]`;
         assert.equal(got.length, ref.length, what);
-        let diff = 0;
-        let scale = 0;
-        for (let i = 0; i < ref.length; i++) {
-          diff = Math.max(diff, Math.abs(got[i] - ref[i]));
-          scale = Math.max(scale, Math.abs(ref[i]));
-        }
-        assert.ok(diff <= 1e-5 * scale, `${what}: relative error ${diff / scale}`);
+        const e = relativeError(got, ref);
+        assert.ok(e <= 1e-5, `${what}: relative error ${e}`);
       }
     }
   });

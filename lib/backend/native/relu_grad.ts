@@ -13,6 +13,7 @@
 import type { NativeFn } from "./native_kernels.ts";
 import { ELEMENTWISE_MIN, reluBackward } from "./elementwise_primitives.ts";
 import { RELU_GRAD_KERNEL, useReluGradKernel } from "../_relu_grad_kernel.ts";
+import { reluGradRange } from "../_copy_ranges.ts";
 
 /** The kernel's name (registered for the native backend, and for wasm by its training kernels). */
 export const NATIVE_RELU_GRAD: string = RELU_GRAD_KERNEL;
@@ -32,9 +33,9 @@ export const nativeReluGrad: NativeFn = ({ dy, x }, backend) => {
     for (let i = 0; i < v.length; i++) if (v[i] !== v[i]) out[i] = NaN;
     return backend.makeTensorInfo(dy.shape, "float32", out);
   }
-  // Branch-free step(x) = max(0, sign(x)): 1 for x > 0, NaN for NaN, else 0 (-0 gives +0). On
-  // random signs this loop ran 2.3× faster than the ternary form (114 vs 258 ms for 4.7M floats).
-  for (let i = 0; i < d.length; i++) out[i] = d[i] * Math.max(0, Math.sign(v[i]));
+  // Branch-free step(x) = max(0, sign(x)) (see reluGradRange): 2.3× faster than the ternary form
+  // on random signs (114 vs 258 ms for 4.7M floats).
+  reluGradRange(d, v, out, 0, d.length);
   return backend.makeTensorInfo(dy.shape, "float32", out);
 };
 
