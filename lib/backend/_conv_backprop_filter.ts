@@ -23,7 +23,7 @@ export interface FilterGeometry {
 }
 
 /** The input padded/cropped so that tap (kh, kw) is `x[:, kh::sh, kw::sw]` of `oh × ow` rows. */
-export function padForTaps(x: tf.Tensor4D, dyShape: number[], g: FilterGeometry): tf.Tensor4D {
+function padForTaps(x: tf.Tensor4D, dyShape: number[], g: FilterGeometry): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
   const [, oh, ow] = dyShape;
   const [sh, sw] = g.strides;
